@@ -1,0 +1,180 @@
+/*
+ * log.c: the line format and the stderr sink (see log.h).
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+static int threshold = LOG_LVL_CRITICAL;
+
+void log_set_threshold(int level)
+{
+	threshold = level;
+}
+
+int log_threshold(void)
+{
+	return threshold;
+}
+
+int log_level_from_verbosity(int v)
+{
+	static const int by_count[] = { LOG_LVL_CRITICAL, LOG_LVL_ERROR,
+					LOG_LVL_WARNING, LOG_LVL_INFO,
+					LOG_LVL_DEBUG };
+
+	if (v < 0)
+		v = 0;
+	if (v > 4)
+		v = 4;
+	return by_count[v];
+}
+
+static const struct {
+	int level;
+	const char *name;
+} level_names[] = {
+	{ LOG_LVL_CRITICAL, "CRITICAL" }, { LOG_LVL_ERROR, "ERROR" },
+	{ LOG_LVL_WARNING, "WARNING" },   { LOG_LVL_INFO, "INFO" },
+	{ LOG_LVL_DEBUG, "DEBUG" },
+};
+
+int log_level_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (strcasecmp(name, level_names[i].name) == 0)
+			return level_names[i].level;
+	return -1;
+}
+
+const char *log_level_name(int level)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (level >= level_names[i].level)
+			return level_names[i].name;
+	return "DEBUG";
+}
+
+/* The escape of byte c, or NULL when c stands for itself. */
+static const char *escape_of(unsigned char c, char tmp[5])
+{
+	switch (c) {
+	case '\n': return "\\n";
+	case '\t': return "\\t";
+	case '\r': return "\\r";
+	case '\\': return "\\\\";
+	}
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(tmp, 5, "\\x%02x", c);
+		return tmp;
+	}
+	return NULL;
+}
+
+size_t log_escape(char *dst, size_t cap, const char *src, size_t len)
+{
+	size_t n = 0, i;
+	char tmp[5];
+
+	if (!cap)
+		return 0;
+	for (i = 0; i < len; i++) {
+		const char *e = escape_of((unsigned char)src[i], tmp);
+		size_t elen = e ? strlen(e) : 1;
+
+		if (n + elen >= cap)
+			break;
+		if (e)
+			memcpy(dst + n, e, elen);
+		else
+			dst[n] = src[i];
+		n += elen;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/* "2026-11-25T15:04:05.123" in local time. */
+static size_t format_time(char *dst, size_t cap)
+{
+	struct timespec ts;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	n = strftime(dst, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+	n += (size_t)snprintf(dst + n, cap - n, ".%03ld", ts.tv_nsec / 1000000);
+	return n;
+}
+
+void log_line(int level, const char *source, const char *msg, size_t len)
+{
+	char line[LOG_LINE_MAX];
+	size_t n;
+	ssize_t w;
+	int saved = errno;
+
+	n = format_time(line, sizeof(line));
+	n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s: ",
+			      log_level_name(level), source);
+	if (n >= sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	n += log_escape(line + n, sizeof(line) - n - 1, msg, len);
+	line[n++] = '\n';
+	do
+		w = write(STDERR_FILENO, line, n);
+	while (w < 0 && errno == EINTR);
+	errno = saved;
+}
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	char msg[8192];
+	int n;
+
+	if (!log_enabled(level))
+		return;
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	log_line(level, "igor", msg, (size_t)n);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_vmsg(level, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+int log_errno(int level, const char *fmt, ...)
+{
+	char msg[8192];
+	va_list ap;
+	int saved = errno;
+
+	if (log_enabled(level)) {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		log_msg(level, "%s: %s", msg, strerror(saved));
+	}
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,74 @@
+/*
+ * log: levels, the one line format, and the stderr sink.
+ *
+ * A line reads "2026-11-25T15:04:05.123 INFO plugin web: message": local
+ * time to the millisecond, the level, the source ("igor" or "plugin
+ * NAME"), a colon and the message, with control characters and
+ * backslashes written as C escapes so one record is always one line.
+ *
+ * The threshold is the only process-wide state in common/.
+ */
+#ifndef IGOR_LOG_H
+#define IGOR_LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* The values of the ABI's IGOR_DEBUG...IGOR_CRITICAL. */
+enum log_level {
+	LOG_LVL_DEBUG = 10,
+	LOG_LVL_INFO = 20,
+	LOG_LVL_WARNING = 30,
+	LOG_LVL_ERROR = 40,
+	LOG_LVL_CRITICAL = 50,
+};
+
+enum { LOG_LINE_MAX = 4 * 8192 + 128 }; /* escaped message + prefix */
+
+/* Lines below level are dropped; default LOG_LVL_CRITICAL. */
+void log_set_threshold(int level);
+int log_threshold(void);
+static inline int log_enabled(int level)
+{
+	return level >= log_threshold();
+}
+
+/* -v count to level: 0 CRITICAL, 1 ERROR, 2 WARNING, 3 INFO, 4+ DEBUG. */
+int log_level_from_verbosity(int v);
+
+/* "info", "INFO", ... to a level; -1 when not a level name. */
+int log_level_parse(const char *name);
+
+/* "INFO"...; a level between names takes the name below it. */
+const char *log_level_name(int level);
+
+/*
+ * Writes src[0..len) into dst (cap bytes) with C escapes for control
+ * characters, DEL and backslash; always NUL-terminates when cap > 0.
+ * Returns the length written; stops early rather than split an escape.
+ */
+size_t log_escape(char *dst, size_t cap, const char *src, size_t len);
+
+/*
+ * Formats and writes one line to stderr with a single write(2), whatever
+ * the threshold (the caller filtered).  msg need not be NUL-terminated.
+ */
+void log_line(int level, const char *source, const char *msg, size_t len);
+
+/* printf-style: logs as source "igor" when level passes the threshold. */
+void log_msg(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void log_vmsg(int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* As log_msg, with ": strerror(errno)" added; returns -1, errno kept. */
+int log_errno(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_warning(...) log_msg(LOG_LVL_WARNING, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
+#define log_critical(...) log_msg(LOG_LVL_CRITICAL, __VA_ARGS__)
+
+#endif /* IGOR_LOG_H */

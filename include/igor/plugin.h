@@ -1,0 +1,147 @@
+/*
+ * <igor/plugin.h>: the whole ABI between igor-worker and a plugin.
+ *
+ * A plugin is a shared object built with
+ *     cc -shared -fPIC $(pkg-config --cflags igor) -o p.so p.c
+ * that links against nothing: igor-worker provides every function declared
+ * here, and nothing else is visible to the plugin.
+ *
+ * Rules of this header: it declares opaque handles only; declarations are
+ * added, never changed; IGOR_PLUGIN_ABI moves only for an incompatible
+ * change.  Every pointer crossing the boundary says who owns it.
+ * igor-plugin(3) documents the same functions with the same sentences.
+ */
+#ifndef IGOR_PLUGIN_H
+#define IGOR_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * A plugin may export
+ *     const int igor_plugin_abi = IGOR_PLUGIN_ABI;
+ * igor refuses to load a plugin whose igor_plugin_abi differs from its own.
+ */
+#define IGOR_PLUGIN_ABI 1
+
+/* Opaque handles; the worker owns all of them. */
+typedef struct igor_config igor_config;
+typedef struct igor_logger igor_logger;
+typedef struct igor_inotify_factory igor_inotify_factory;
+typedef struct igor_inotify igor_inotify;
+
+/*
+ * One inotify event as the callback sees it.  name and path are borrowed:
+ * valid until the callback returns; copy them to keep them.
+ */
+struct igor_event {
+	int wd;           /* -1 for IN_Q_OVERFLOW */
+	uint32_t mask;    /* IN_* bits of <sys/inotify.h> */
+	uint32_t cookie;  /* pairs IN_MOVED_FROM with IN_MOVED_TO */
+	const char *name; /* entry name, "" when none */
+	const char *path; /* watched path joined with name; NULL on overflow */
+};
+
+/* arg is the pointer given to igor_inotify_new, passed back unchanged. */
+typedef void igor_event_fn(const struct igor_event *ev, void *arg);
+
+/*
+ * The plugin's entry point, "setup" unless the config names another symbol
+ * (plugin: p.so:symbol).  config, logger and inotify are borrowed for the
+ * life of the worker.  Returns 0 on success; non-zero fails the start,
+ * which igor logs and retries with backoff.
+ */
+typedef int igor_setup_fn(const igor_config *config, igor_logger *logger,
+			  igor_inotify_factory *inotify);
+
+/* ---- inotify ---------------------------------------------------------- */
+
+/*
+ * Makes an inotify instance whose events go to cb(ev, arg), called from the
+ * worker's event loop.  The instance is owned by the worker and lives as
+ * long as the worker; there is no free.  Returns NULL with errno set
+ * (EMFILE: fs.inotify.max_user_instances reached).
+ */
+igor_inotify *igor_inotify_new(igor_inotify_factory *f, igor_event_fn *cb,
+			       void *arg);
+
+/*
+ * Adds or changes a watch, as inotify_add_watch(2).  path is copied.
+ * Returns the watch descriptor, or -1 with errno set (ENOSPC:
+ * fs.inotify.max_user_watches reached).
+ */
+int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask);
+
+/*
+ * Removes a watch, as inotify_rm_watch(2); the IN_IGNORED event that
+ * follows still reaches the callback.  Returns 0, or -1 with errno set.
+ */
+int igor_inotify_rm_watch(igor_inotify *in, int wd);
+
+/* ---- config ----------------------------------------------------------- */
+
+/*
+ * The plugin's whole config file as a tree.  Every node and string
+ * returned is borrowed for the life of the worker; never free one.
+ */
+
+/* The value of key in a mapping; NULL if absent or map is not a mapping. */
+const igor_config *igor_config_get(const igor_config *map, const char *key);
+
+/* The scalar text of key; fallback if absent or not a scalar. */
+const char *igor_config_str(const igor_config *map, const char *key,
+			    const char *fallback);
+
+/* The integer value of key (decimal, 0x hex, 0o octal); fallback if absent
+ * or not an integer. */
+long long igor_config_int(const igor_config *map, const char *key,
+			  long long fallback);
+
+/* The YAML 1.1 boolean value of key (true/false, yes/no, on/off, any
+ * case); fallback if absent or not a boolean. */
+bool igor_config_bool(const igor_config *map, const char *key, bool fallback);
+
+/* The number of items of a sequence; 0 if seq is not a sequence. */
+size_t igor_config_len(const igor_config *seq);
+
+/* Item i of a sequence; NULL if out of range or not a sequence. */
+const igor_config *igor_config_at(const igor_config *seq, size_t i);
+
+/* The text of a scalar; NULL if not a scalar. */
+const char *igor_config_value(const igor_config *scalar);
+
+/* ---- logging ---------------------------------------------------------- */
+
+enum {
+	IGOR_DEBUG = 10,
+	IGOR_INFO = 20,
+	IGOR_WARNING = 30,
+	IGOR_ERROR = 40,
+	IGOR_CRITICAL = 50
+};
+
+/*
+ * Logs one line as "plugin NAME" at level.  fmt is printf's.  The line has
+ * left the worker when igor_log returns, so it is kept even if the plugin
+ * crashes next; when the supervisor is slow, igor_log waits rather than
+ * drop the line.  May be called from any thread.
+ */
+void igor_log(igor_logger *l, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define igor_debug(l, ...) igor_log((l), IGOR_DEBUG, __VA_ARGS__)
+#define igor_info(l, ...) igor_log((l), IGOR_INFO, __VA_ARGS__)
+#define igor_warning(l, ...) igor_log((l), IGOR_WARNING, __VA_ARGS__)
+#define igor_error(l, ...) igor_log((l), IGOR_ERROR, __VA_ARGS__)
+#define igor_critical(l, ...) igor_log((l), IGOR_CRITICAL, __VA_ARGS__)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IGOR_PLUGIN_H */

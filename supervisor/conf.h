@@ -1,0 +1,87 @@
+/*
+ * conf: the main config (igor.conf) and the plugin configs, loaded and
+ * validated.  Every problem is collected as FILE:LINE: message; a broken
+ * plugin config is skipped whole and the others are kept.
+ */
+#ifndef IGOR_SUP_CONF_H
+#define IGOR_SUP_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+
+struct restart_policy {
+	int64_t delay_ms, max_delay_ms, reset_after_ms;
+};
+
+struct main_conf {
+	char *file;         /* as opened */
+	bool found;         /* false: the file does not exist, all defaults */
+	char *config_dir;   /* NULL when not set; likewise the next three */
+	char *socket;
+	char *socket_group;
+	int log_level;      /* -1 when not set */
+	int64_t stop_timeout_ms;
+	struct restart_policy restart;
+};
+
+/* Names must match this and be at most CONF_NAME_MAX bytes. */
+enum { CONF_NAME_MAX = 64 };
+
+struct plugin_conf {
+	char *file;      /* config file as opened */
+	char *name;
+	char *plugin;    /* resolved plugin path */
+	char *symbol;    /* "setup" unless given */
+	unsigned line;   /* of the mapping */
+	unsigned plugin_line;
+	int log_level;   /* 0 when not set */
+	int64_t watchdog_ms; /* 0 when not set */
+	char *bytes;     /* the file as read: handed to the worker */
+	size_t len;
+	struct cfg_node *tree;
+};
+
+/* Plugin configs in file-name order, and the files that were refused. */
+struct plugin_set {
+	struct plugin_conf **v;
+	size_t n;
+	char **broken; /* files with a problem (owned) */
+	size_t nbroken;
+};
+
+/*
+ * Loads the main config; a missing file gives the defaults (found false).
+ * Problems go to errs, unknown keys to warns.  Returns 0, or -1 when the
+ * file exists but is broken (mc then holds the defaults).
+ */
+int conf_load_main(const char *file, struct main_conf *mc,
+		   struct cfg_errs *errs, struct cfg_errs *warns);
+void main_conf_release(struct main_conf *mc);
+void main_conf_defaults(struct main_conf *mc);
+
+/*
+ * Loads every *.conf of dir in byte order of names, except igor.conf and
+ * main_file; bare plugin names not beside the config are looked up in
+ * plugin_dir.  Returns 0 when dir could be read (each bad file is then
+ * in errs and set->broken), or -1 with errs holding why not.
+ */
+int conf_load_plugins(const char *dir, const char *main_file,
+		      const char *plugin_dir, struct plugin_set *set,
+		      struct cfg_errs *errs);
+void plugin_set_release(struct plugin_set *set);
+void plugin_conf_free(struct plugin_conf *pc);
+
+/* Does file appear in set->broken? */
+bool plugin_set_is_broken(const struct plugin_set *set, const char *file);
+
+/* Same name, same resolved plugin, same parsed config? */
+bool plugin_conf_equal(const struct plugin_conf *a,
+		       const struct plugin_conf *b);
+
+/* Is name a valid plugin name? */
+bool conf_name_is_valid(const char *name);
+
+#endif /* IGOR_SUP_CONF_H */

@@ -1,0 +1,25 @@
+/*
+ * ctlsrv: the supervisor's end of the control socket (igorctl).
+ */
+#ifndef IGOR_SUP_CTLSRV_H
+#define IGOR_SUP_CTLSRV_H
+
+struct daemon;
+
+/*
+ * Creates the socket (and its directory), refusing when a live igor
+ * listens there; a stale socket is replaced.  daemon is borrowed for
+ * reload requests.  Returns 0, or -1 after logging why.
+ */
+int ctlsrv_open(const char *path, const char *group, struct daemon *d);
+
+/* Removes the socket and drops every client. */
+void ctlsrv_close(void);
+
+/* Frees clients that finished during the last loop round. */
+void ctlsrv_sweep(void);
+
+/* The daemon's reload, for `igorctl reload` (daemon.c). */
+void daemon_reload(struct daemon *d);
+
+#endif /* IGOR_SUP_CTLSRV_H */

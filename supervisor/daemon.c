@@ -1,0 +1,253 @@
+/*
+ * daemon.c: see daemon.h.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "ctlsrv.h"
+#include "log.h"
+#include "util.h"
+#include "wk.h"
+
+static const char *real_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+static void log_problems(const struct cfg_errs *errs, int level,
+			 const char *suffix)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++)
+		log_msg(level, "%s:%u: %s%s", errs->v[i].file, errs->v[i].line,
+			errs->v[i].msg, suffix);
+}
+
+int daemon_load(const struct opts *o, const struct layout *lay,
+		struct main_conf *mc, struct settings *s,
+		struct plugin_set *set)
+{
+	struct cfg_errs errs = { 0 }, warns = { 0 };
+	char *main_file = opt_main_file(o, real_getenv);
+	int broken;
+
+	if (!main_file)
+		return log_errno(LOG_LVL_CRITICAL, "cannot resolve the main config");
+	broken = conf_load_main(main_file, mc, &errs, &warns);
+	free(main_file);
+	if (opt_resolve(o, real_getenv, mc, lay, s) < 0) {
+		main_conf_release(mc);
+		cfg_errs_release(&errs);
+		cfg_errs_release(&warns);
+		return log_errno(LOG_LVL_CRITICAL, "cannot resolve settings");
+	}
+	log_set_threshold(s->log_level);
+	log_problems(&warns, LOG_LVL_WARNING, "");
+	log_problems(&errs, LOG_LVL_ERROR, "");
+	cfg_errs_release(&warns);
+	cfg_errs_release(&errs);
+	if (broken < 0) {
+		main_conf_release(mc);
+		settings_release(s);
+		return -1;
+	}
+	if (!mc->found)
+		log_info("no main config '%s'; using the defaults", mc->file);
+	conf_load_plugins(s->config_dir, s->main_file, s->plugin_dir, set, &errs);
+	log_problems(&errs, LOG_LVL_ERROR, "; skipped");
+	cfg_errs_release(&errs);
+	return 0;
+}
+
+/* ---- the running daemon --------------------------------------------------- */
+
+struct daemon {
+	struct ev_src src; /* the signalfd */
+	const struct opts *o;
+	const struct layout *lay;
+	struct settings s;
+	struct main_conf mc;
+	int sfd;
+	bool stopping;
+};
+
+static void configure_workers(const struct daemon *d)
+{
+	struct wk_settings ws = {
+		.worker_exe = d->s.worker,
+		.restart = d->mc.restart,
+		.stop_timeout_ms = d->mc.stop_timeout_ms,
+		.log_level = d->s.log_level,
+	};
+
+	if (wk_configure(&ws) < 0)
+		log_error("cannot apply settings: out of memory");
+}
+
+/* A reload keeps what cannot change while igor runs. */
+static void keep_fixed_settings(struct daemon *d, struct settings *s)
+{
+	char *keep;
+
+	if (strcmp(s->socket, d->s.socket) != 0)
+		log_warning("reload: the socket changed to '%s'; it takes effect when igor restarts",
+			    s->socket);
+	if (strcmp(s->config_dir, d->s.config_dir) != 0) {
+		log_warning("reload: config_dir changed to '%s'; it takes effect when igor restarts",
+			    s->config_dir);
+		keep = strdup(d->s.config_dir);
+		if (keep) {
+			free(s->config_dir);
+			s->config_dir = keep;
+		}
+	}
+	keep = strdup(d->s.socket);
+	if (keep) {
+		free(s->socket);
+		s->socket = keep;
+	}
+}
+
+void daemon_reload(struct daemon *d)
+{
+	struct main_conf mc;
+	struct settings s;
+	struct plugin_set set;
+	struct cfg_errs errs = { 0 };
+	char *main_file = opt_main_file(d->o, real_getenv);
+	int broken;
+
+	log_info("reloading");
+	if (!main_file)
+		return;
+	broken = conf_load_main(main_file, &mc, &errs, &errs);
+	free(main_file);
+	cfg_errs_release(&errs);
+	if (broken < 0) {
+		main_conf_release(&mc);
+		log_error("reload: the main config is broken; keeping the running configuration");
+		return;
+	}
+	main_conf_release(&mc);
+	/* Loaded again, this time with its messages and the plugin configs. */
+	if (daemon_load(d->o, d->lay, &mc, &s, &set) < 0)
+		return;
+	keep_fixed_settings(d, &s);
+	main_conf_release(&d->mc);
+	settings_release(&d->s);
+	d->mc = mc;
+	d->s = s;
+	configure_workers(d);
+	wk_broadcast_level(d->s.log_level);
+	wk_apply(&set);
+	plugin_set_release(&set);
+}
+
+static void on_signal(struct ev_src *src, uint32_t events)
+{
+	struct daemon *d = (struct daemon *)src;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(d->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			wk_reap();
+			break;
+		case SIGHUP:
+			if (!d->stopping)
+				daemon_reload(d);
+			break;
+		case SIGTERM:
+		case SIGINT:
+			if (!d->stopping)
+				log_info("stopping on %s", sigabbrev_np((int)si.ssi_signo));
+			d->stopping = true;
+			wk_stop_all();
+			break;
+		}
+	}
+}
+
+static int trap_signals(struct daemon *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	d->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sfd < 0)
+		return -1;
+	d->src.on_ready = on_signal;
+	return ev_add(d->sfd, &d->src);
+}
+
+static void start_all(struct plugin_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		wk_add(set->v[i]);
+		set->v[i] = NULL;
+	}
+}
+
+static void serve(struct daemon *d)
+{
+	while (!(d->stopping && wk_all_down())) {
+		if (ev_once(wk_next_timeout(now_ms())) < 0) {
+			log_errno(LOG_LVL_CRITICAL, "event loop");
+			break;
+		}
+		wk_run_timers(now_ms());
+		wk_sweep();
+		ctlsrv_sweep();
+	}
+}
+
+int daemon_run(const struct opts *o, const struct layout *lay)
+{
+	struct daemon d = { .o = o, .lay = lay, .sfd = -1 };
+	struct plugin_set set;
+	int ret = 1;
+
+	if (daemon_load(o, lay, &d.mc, &d.s, &set) < 0)
+		return 1;
+	/* Orphans of a worker's children come to us, and get reaped. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (ev_init() < 0 || trap_signals(&d) < 0) {
+		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
+		goto out_release;
+	}
+	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &d) < 0)
+		goto out_release;
+	configure_workers(&d);
+	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
+		 set.n, d.s.config_dir);
+	start_all(&set);
+	serve(&d);
+	ret = 0;
+	log_info("stopped");
+	ctlsrv_close();
+out_release:
+	plugin_set_release(&set);
+	wk_release_all();
+	main_conf_release(&d.mc);
+	settings_release(&d.s);
+	safe_close(d.sfd);
+	return ret;
+}

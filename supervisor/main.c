@@ -1,0 +1,69 @@
+/*
+ * igor: the supervisor.  Parses the command line and runs one of its
+ * modes: --help, --version, --env, -t (check.c) or the daemon (daemon.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "conf.h"
+#include "daemon.h"
+#include "log.h"
+#include "opt.h"
+
+static const char *real_getenv(const char *name)
+{
+	return getenv(name);
+}
+
+/* --env needs the main config: config_dir and socket may come from it. */
+static int print_env(const struct opts *o, const struct layout *lay)
+{
+	struct cfg_errs errs = { 0 };
+	struct main_conf mc;
+	struct settings s;
+	char *main_file = opt_main_file(o, real_getenv);
+
+	if (!main_file)
+		return 1;
+	conf_load_main(main_file, &mc, &errs, &errs);
+	free(main_file);
+	cfg_errs_release(&errs);
+	if (opt_resolve(o, real_getenv, &mc, lay, &s) < 0) {
+		main_conf_release(&mc);
+		return 1;
+	}
+	opt_print_env(&s, real_getenv, lay);
+	settings_release(&s);
+	main_conf_release(&mc);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	struct layout lay;
+	int ret;
+
+	if (opt_parse(argc, argv, &o) < 0)
+		return 2;
+	if (o.help) {
+		opt_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("igor %s\n", IGOR_VERSION);
+		return 0;
+	}
+	/* Until the config says otherwise, -v alone decides. */
+	log_set_threshold(log_level_from_verbosity(o.verbose));
+	layout_detect(&lay);
+	if (o.env)
+		ret = print_env(&o, &lay);
+	else if (o.check)
+		ret = check_run(&o, &lay);
+	else
+		ret = daemon_run(&o, &lay);
+	layout_release(&lay);
+	return ret;
+}

@@ -1,0 +1,201 @@
+# lib.sh: the end-to-end tests' one helper library, in git's t/ shape.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect_success 'crashed worker restarts with a new pid' '
+#       igor_start && wait_for "grep -q ready \"\$LOG\"" 5
+#   '
+#   test_done
+#
+# Every test runs the real igor and igor-worker on a temporary directory
+# ($T, removed at exit).  Processes started through this library are
+# recorded and killed at exit by their own PID only.  Waits are bounded
+# polls (wait_for), never fixed sleeps.  Output is TAP.
+
+set -u
+: "${IGOR_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${B:=$IGOR_TOP/build}"
+case $B in /*) ;; *) B=$IGOR_TOP/$B ;; esac
+IGOR=$B/igor
+IGORCTL=$B/igorctl
+WORKER=$B/igor-worker
+TPLUG=$B/tests/plugins
+PLUGDIR=$B/plugins
+export IGOR_PLUGIN_DIR=$PLUGDIR
+unset IGOR_CONFIG IGOR_CONFIG_DIR IGOR_SOCKET
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/igor-test.XXXXXX") || exit 1
+LOG=$T/igor.log
+SOCK=$T/igor.sock
+IGOR_PID=
+test_count=0
+test_failed=0
+_pids=""
+_finally=""
+
+# Sanitized builds are slower: poll timeouts stretch, never shrink.
+if [ -n "${IGOR_TEST_SANITIZED:-}" ]; then
+	TIME_SCALE=4
+else
+	TIME_SCALE=1
+fi
+
+_cleanup() {
+	local p
+	for p in $_pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in $_pids; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '# %s\n' "$*"; }
+
+# Registers a cleanup for the current test.
+test_when_finished() {
+	_finally="$1
+$_finally"
+}
+
+test_expect_success() {
+	local title=$1 body=$2 rc
+	test_count=$((test_count + 1))
+	_finally=""
+	( eval "$body" ) >"$T/.out" 2>&1
+	rc=$?
+	eval "$_finally" >/dev/null 2>&1
+	if [ $rc -eq 0 ]; then
+		echo "ok $test_count - $title"
+	else
+		echo "not ok $test_count - $title"
+		sed 's/^/#   /' "$T/.out" | tail -n 40
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+# Setup goes in an assertion too; when it fails, nothing else runs.
+test_expect_setup() {
+	local before=$test_failed
+	test_expect_success "$@"
+	if [ $test_failed -ne $before ]; then
+		say "setup failed; skipping the rest"
+		test_done
+	fi
+}
+
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip $1 ($2)"
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ $test_failed -eq 0 ] && exit 0
+	exit 1
+}
+
+# Fails (with a message) unless "$@" exits non-zero without a signal.
+test_must_fail() {
+	"$@"
+	local rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	fi
+	if [ $rc -gt 128 ]; then
+		echo "test_must_fail: '$*' died of signal $((rc - 128))" >&2
+		return 1
+	fi
+	return 0
+}
+
+# Exit status of "$@" must be exactly $1.
+test_status() {
+	local want=$1 rc
+	shift
+	"$@"
+	rc=$?
+	[ $rc -eq "$want" ] && return 0
+	echo "test_status: '$*' exited $rc, want $want" >&2
+	return 1
+}
+
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# wait_for 'shell condition' SECONDS: polls every 20 ms, bounded.
+wait_for() {
+	local cond=$1 limit=$(( ${2:-5} * TIME_SCALE * 50 )) i=0
+	while [ $i -lt $limit ]; do
+		eval "$cond" && return 0
+		sleep 0.02
+		i=$((i + 1))
+	done
+	echo "wait_for: timed out after $(( ${2:-5} * TIME_SCALE )) s: $cond" >&2
+	return 1
+}
+
+# Records a PID for the cleanup at exit.
+track_pid() {
+	_pids="$_pids $1"
+}
+
+# The log as it is now, for assertions: greps need not race the writer.
+log_has() {
+	grep -q -- "$1" "$LOG"
+}
+
+log_count() {
+	grep -c -- "$1" "$LOG" | tr -d ' '
+}
+
+# igor_start [igor options...]: runs igor on $T/conf with -vvvv, its
+# stderr in $LOG, and waits until it has started its workers.
+igor_start() {
+	mkdir -p "$T/conf"
+	: >"$LOG"
+	IGOR_CONFIG_DIR=$T/conf "$IGOR" -vvvv -s "$SOCK" "$@" 2>>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+	wait_for "log_has 'igor [0-9.]* started' || ! kill -0 $IGOR_PID 2>/dev/null" 5 &&
+		kill -0 $IGOR_PID 2>/dev/null
+}
+
+# Stops igor with SIGTERM and waits for it; returns its exit status.
+igor_stop() {
+	[ -n "$IGOR_PID" ] || return 0
+	kill -TERM "$IGOR_PID" 2>/dev/null
+	wait "$IGOR_PID"
+	local rc=$?
+	IGOR_PID=
+	return $rc
+}
+
+# The pid of plugin NAME's current worker, from the log ("started (pid N)").
+worker_pid() {
+	sed -n "s/.*plugin '$1' started (pid \([0-9]*\)).*/\1/p" "$LOG" | tail -n 1
+}
+
+# Waits until plugin NAME's worker reported ready; prints nothing.
+wait_ready() {
+	wait_for "[ \$(grep -c \"plugin '$1' (pid [0-9]*) is ready\" \"\$LOG\") -ge ${2:-1} ]" "${3:-5}"
+}
+
+# write_conf FILE <<EOF ... : a plugin config in $T/conf.
+write_conf() {
+	mkdir -p "$T/conf"
+	cat >"$T/conf/$1"
+}
+
+# The children of a pid (for leak checks of process trees).
+children_of() {
+	cat /proc/"$1"/task/*/children 2>/dev/null
+}
+
+fd_count() {
+	ls /proc/"$1"/fd 2>/dev/null | wc -l
+}

@@ -1,0 +1,48 @@
+/*
+ * abi_log.c: igor_log.  A line below the plugin's own log_level or the
+ * supervisor's threshold never leaves the worker: cheap debug logging.
+ */
+#include "abi_log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "emit.h"
+#include "rec.h"
+
+struct igor_logger {
+	int plugin_level;
+	volatile int igor_level; /* written by the loop, read by any thread */
+};
+
+static struct igor_logger logger;
+
+igor_logger *abi_logger(int plugin_level, int igor_level)
+{
+	logger.plugin_level = plugin_level;
+	logger.igor_level = igor_level;
+	return &logger;
+}
+
+void abi_log_set_igor_level(int level)
+{
+	logger.igor_level = level;
+}
+
+void igor_log(igor_logger *l, int level, const char *fmt, ...)
+{
+	char msg[REC_MSG_MAX + 1];
+	va_list ap;
+	int n;
+
+	if (!l || level < l->plugin_level || level < l->igor_level || !fmt)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	emit_log(level, msg, (size_t)n);
+}

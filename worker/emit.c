@@ -1,0 +1,123 @@
+/*
+ * emit.c: see emit.h.  The stream is the process's single channel to the
+ * supervisor, so its state is file-static.
+ */
+#include "emit.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rec.h"
+
+/* A batch is written once it holds this much, not only before sleeping. */
+enum { EMIT_BATCH = 32 * 1024 };
+
+static int emit_fd = -1;
+static struct rec_buf batch;
+static pthread_mutex_t emit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int emit_init(int fd)
+{
+	emit_fd = fd;
+	return 0;
+}
+
+/* Called with emit_lock held. */
+static int flush_locked(void)
+{
+	if (!batch.len)
+		return 0;
+	return rec_buf_flush(&batch, emit_fd);
+}
+
+int emit_flush(void)
+{
+	int r;
+
+	pthread_mutex_lock(&emit_lock);
+	r = flush_locked();
+	pthread_mutex_unlock(&emit_lock);
+	return r;
+}
+
+/* Appends r after what is queued and writes everything now. */
+static int send_now(const struct rec *r)
+{
+	int ret;
+
+	pthread_mutex_lock(&emit_lock);
+	ret = rec_encode(&batch, r, &rec_worker_proto);
+	if (ret == 0)
+		ret = flush_locked();
+	pthread_mutex_unlock(&emit_lock);
+	return ret;
+}
+
+int emit_hello(void)
+{
+	struct rec r;
+
+	rec_init(&r, REC_HELLO);
+	rec_set_num(&r, REC_K_VERSION, REC_VERSION);
+	rec_set_num(&r, REC_K_PID, getpid());
+	return send_now(&r);
+}
+
+int emit_ready(void)
+{
+	struct rec r;
+
+	rec_init(&r, REC_READY);
+	return send_now(&r);
+}
+
+int emit_fail(int kind, const char *msg)
+{
+	struct rec r;
+	size_t len = strlen(msg);
+
+	rec_init(&r, REC_FAIL);
+	rec_set_num(&r, REC_K_KIND, kind);
+	rec_set_bytes(&r, REC_K_MSG, msg, len > REC_MSG_MAX ? REC_MSG_MAX : len);
+	return send_now(&r);
+}
+
+int emit_log(int level, const char *msg, size_t len)
+{
+	struct rec r;
+
+	rec_init(&r, REC_LOG);
+	rec_set_num(&r, REC_K_LEVEL, level);
+	rec_set_bytes(&r, REC_K_MSG, msg, len > REC_MSG_MAX ? REC_MSG_MAX : len);
+	return send_now(&r);
+}
+
+int emit_pong(int64_t seq)
+{
+	struct rec r;
+
+	rec_init(&r, REC_PONG);
+	rec_set_num(&r, REC_K_SEQ, seq);
+	return send_now(&r);
+}
+
+int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path)
+{
+	struct rec r;
+	int ret;
+
+	rec_init(&r, REC_EVENT);
+	rec_set_num(&r, REC_K_WD, wd);
+	rec_set_num(&r, REC_K_MASK, mask);
+	rec_set_num(&r, REC_K_COOKIE, cookie);
+	if (path)
+		rec_set_bytes(&r, REC_K_PATH, path, strlen(path));
+	pthread_mutex_lock(&emit_lock);
+	ret = rec_encode(&batch, &r, &rec_worker_proto);
+	if (ret == 0 && batch.len >= EMIT_BATCH)
+		ret = flush_locked();
+	pthread_mutex_unlock(&emit_lock);
+	return ret;
+}

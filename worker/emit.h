@@ -1,0 +1,31 @@
+/*
+ * emit: the worker's side of the record stream (fd 3, see rec.h).
+ *
+ * Event records are batched in memory and written by emit_flush, which the
+ * loop calls before it sleeps; every other record is written at once, after
+ * the batch, so order is kept and a log line has left the process when
+ * emit_log returns.  Writes block when the supervisor is slow: backpressure,
+ * never loss.  Thread-safe, since igor_log may be called from any thread.
+ */
+#ifndef IGOR_WORKER_EMIT_H
+#define IGOR_WORKER_EMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Starts emitting on fd (kept open by emit).  0, or -1 with errno. */
+int emit_init(int fd);
+
+int emit_hello(void);
+int emit_ready(void);
+int emit_fail(int kind, const char *msg);
+int emit_log(int level, const char *msg, size_t len);
+int emit_pong(int64_t seq);
+
+/* Queues one event record; path may be NULL (overflow). */
+int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path);
+
+/* Writes what is queued.  0, or -1 with errno (EPIPE: supervisor gone). */
+int emit_flush(void);
+
+#endif /* IGOR_WORKER_EMIT_H */

@@ -1,0 +1,242 @@
+/*
+ * igor-worker: runs one plugin for the supervisor.  Not for direct use.
+ *
+ *   igor-worker [-t] -n NAME -f CONFIG -p PLUGIN -s SYMBOL -l LEVEL -P PPID
+ *
+ * Inherits exactly: fd 0 /dev/null, fds 1 and 2 pipes to the supervisor's
+ * log, fd 3 the record socket (rec.h), fd 4 a memfd holding the config
+ * file's bytes as the supervisor parsed them.  With -t it loads the plugin,
+ * reports READY or FAIL and exits without calling setup.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "abi_log.h"
+#include "cfg.h"
+#include "emit.h"
+#include "ino.h"
+#include "log.h"
+#include "ev.h"
+#include "loop.h"
+#include "plug.h"
+#include "rec.h"
+#include "util.h"
+
+enum { FD_REC = 3, FD_CONFIG = 4, EXIT_PROTO = 2, EXIT_FAIL = 1 };
+
+struct args {
+	const char *name, *file, *plugin, *symbol;
+	int level;
+	pid_t parent;
+	int check;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "tn:f:p:s:l:P:")) != -1) {
+		switch (c) {
+		case 't': a->check = 1; break;
+		case 'n': a->name = optarg; break;
+		case 'f': a->file = optarg; break;
+		case 'p': a->plugin = optarg; break;
+		case 's': a->symbol = optarg; break;
+		case 'l': a->level = atoi(optarg); break;
+		case 'P': a->parent = (pid_t)atol(optarg); break;
+		default: return -1;
+		}
+	}
+	return a->name && a->file && a->plugin && a->symbol && a->parent > 0
+		       ? 0 : -1;
+}
+
+/* Reads and parses the config the supervisor handed over on FD_CONFIG. */
+static struct cfg_node *read_config(const char *file, char *err, size_t len)
+{
+	struct cfg_errs errs = { 0 };
+	struct cfg_node *root = NULL;
+	char *buf = malloc(CFG_MAX_BYTES + 1);
+	ssize_t n, got = 0;
+
+	if (!buf)
+		return snprintf(err, len, "out of memory"), NULL;
+	while ((n = pread(FD_CONFIG, buf + got, CFG_MAX_BYTES + 1 - got, got)) > 0)
+		got += n;
+	close(FD_CONFIG);
+	if (n < 0 || got > CFG_MAX_BYTES) {
+		snprintf(err, len, "cannot read the config of '%s'", file);
+	} else if (cfg_parse(file, buf, (size_t)got, &root, &errs) < 0) {
+		snprintf(err, len, "%s:%u: %s", errs.n ? errs.v[0].file : file,
+			 errs.n ? errs.v[0].line : 0,
+			 errs.n ? errs.v[0].msg : "cannot parse");
+	}
+	cfg_errs_release(&errs);
+	free(buf);
+	return root;
+}
+
+/* ---- signals: a self-pipe, so children inherit no blocked mask ---------- */
+
+static int sig_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	(void)!write(sig_pipe[1], &c, 1);
+	errno = saved;
+}
+
+static void on_signal_ready(struct ev_src *src, uint32_t events)
+{
+	char c[16];
+	ssize_t n, i;
+
+	(void)src, (void)events;
+	while ((n = read(sig_pipe[0], c, sizeof(c))) > 0)
+		for (i = 0; i < n; i++)
+			if (c[i] == SIGTERM || c[i] == SIGINT)
+				loop_stop(0);
+}
+
+static struct ev_src signal_src = { on_signal_ready };
+
+static int trap_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return ev_add(sig_pipe[0], &signal_src);
+}
+
+/* ---- records from the supervisor ---------------------------------------- */
+
+static struct rec_reader from_igor;
+
+static void handle_record(const struct rec *r)
+{
+	if (r->type == REC_PING)
+		emit_pong(r->num[REC_K_SEQ]);
+	else if (r->type == REC_LEVEL)
+		abi_log_set_igor_level((int)r->num[REC_K_LEVEL]);
+}
+
+static void on_rec_ready(struct ev_src *src, uint32_t events)
+{
+	char buf[4096];
+	const char *why;
+	struct rec r;
+	ssize_t n;
+	int got;
+
+	(void)src, (void)events;
+	n = recv(FD_REC, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		loop_stop(0); /* the supervisor is gone: nobody to work for */
+		return;
+	}
+	rec_reader_feed(&from_igor, buf, (size_t)n);
+	while ((got = rec_next(&from_igor, &r, &why)) > 0)
+		handle_record(&r);
+	if (got < 0)
+		loop_stop(EXIT_PROTO);
+}
+
+static struct ev_src rec_src = { on_rec_ready };
+
+/* ---- start -------------------------------------------------------------- */
+
+/* Everything up to a loaded plugin; reports FAIL itself. */
+static int prepare(const struct args *a, struct cfg_node **conf,
+		   igor_setup_fn **setup)
+{
+	char err[1024], *dir;
+	int kind = REC_FAIL_CONFIG;
+
+	*conf = read_config(a->file, err, sizeof(err));
+	if (!*conf)
+		goto out_fail;
+	if (plug_drop_privileges(*conf, a->parent, err, sizeof(err)) < 0)
+		goto out_fail;
+	dir = path_dir(a->file);
+	if (!dir || chdir(dir) < 0) {
+		snprintf(err, sizeof(err), "cannot enter '%s': %s",
+			 dir ? dir : a->file, strerror(errno));
+		free(dir);
+		goto out_fail;
+	}
+	free(dir);
+	kind = REC_FAIL_LOAD;
+	if (plug_load(a->plugin, a->symbol, setup, err, sizeof(err)) < 0)
+		goto out_fail;
+	return 0;
+out_fail:
+	emit_fail(kind, err);
+	return -1;
+}
+
+static int plugin_level(const struct cfg_node *conf)
+{
+	const struct cfg_node *n = cfg_get(conf, "log_level");
+	int level = n && n->kind == CFG_SCALAR ? log_level_parse(n->text) : -1;
+
+	return level < 0 ? 0 : level;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct cfg_node *conf = NULL;
+	igor_setup_fn *setup;
+	igor_logger *logger;
+	char msg[64];
+	int ret;
+
+	if (parse_args(argc, argv, &a) < 0 || fcntl(FD_REC, F_GETFD) < 0) {
+		fprintf(stderr, "igor-worker: run by igor, not by hand\n");
+		return 2;
+	}
+	/* The plugin's stdout is a pipe: line-buffer it so nothing waits. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fd_cloexec(FD_REC, true);
+	if (plug_watch_parent(a.parent) < 0)
+		return EXIT_FAIL;
+	if (emit_init(FD_REC) < 0 || emit_hello() < 0)
+		return EXIT_FAIL;
+	if (ev_init() < 0 || trap_signals() < 0 ||
+	    rec_reader_init(&from_igor, &rec_worker_proto) < 0) {
+		emit_fail(REC_FAIL_CONFIG, "cannot set up the worker's event loop");
+		return EXIT_FAIL;
+	}
+	if (prepare(&a, &conf, &setup) < 0)
+		return EXIT_FAIL;
+	if (a.check)
+		return emit_ready() < 0 ? EXIT_FAIL : 0;
+	logger = abi_logger(plugin_level(conf), a.level);
+	ret = setup((const igor_config *)conf, logger, ino_factory());
+	if (ret != 0) {
+		snprintf(msg, sizeof(msg), "setup returned %d", ret);
+		emit_fail(REC_FAIL_SETUP, msg);
+		return EXIT_FAIL;
+	}
+	if (emit_ready() < 0 || ev_add(FD_REC, &rec_src) < 0)
+		return EXIT_FAIL;
+	return loop_run();
+}
