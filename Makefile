@@ -192,3 +192,6 @@ uninstall:
 
 clean:
 	rm -rf $(B) build
+
+# Each area may add its own targets (fuzz, bench, ...) in mk/AREA.mk.
+-include $(wildcard mk/*.mk)

@@ -19,7 +19,10 @@ void ctlsrv_close(void);
 /* Frees clients that finished during the last loop round. */
 void ctlsrv_sweep(void);
 
-/* The daemon's reload, for `igorctl reload` (daemon.c). */
-void daemon_reload(struct daemon *d);
+struct wk_report;
+
+/* The daemon's reload, for `igorctl reload` (daemon.c); rep (may be NULL)
+ * receives what it did. */
+void daemon_reload(struct daemon *d, struct wk_report *rep);
 
 #endif /* IGOR_SUP_CTLSRV_H */

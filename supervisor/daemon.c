@@ -22,18 +22,21 @@ static const char *real_getenv(const char *name)
 }
 
 static void log_problems(const struct cfg_errs *errs, int level,
-			 const char *suffix)
+			 const char *suffix, struct wk_report *rep)
 {
 	size_t i;
 
-	for (i = 0; i < errs->n; i++)
+	for (i = 0; i < errs->n; i++) {
 		log_msg(level, "%s:%u: %s%s", errs->v[i].file, errs->v[i].line,
 			errs->v[i].msg, suffix);
+		wk_report_add(rep, "refused %s:%u: %s", errs->v[i].file,
+			      errs->v[i].line, errs->v[i].msg);
+	}
 }
 
 int daemon_load(const struct opts *o, const struct layout *lay,
 		struct main_conf *mc, struct settings *s,
-		struct plugin_set *set)
+		struct plugin_set *set, struct wk_report *rep)
 {
 	struct cfg_errs errs = { 0 }, warns = { 0 };
 	char *main_file = opt_main_file(o, real_getenv);
@@ -50,8 +53,8 @@ int daemon_load(const struct opts *o, const struct layout *lay,
 		return log_errno(LOG_LVL_CRITICAL, "cannot resolve settings");
 	}
 	log_set_threshold(s->log_level);
-	log_problems(&warns, LOG_LVL_WARNING, "");
-	log_problems(&errs, LOG_LVL_ERROR, "");
+	log_problems(&warns, LOG_LVL_WARNING, "", NULL);
+	log_problems(&errs, LOG_LVL_ERROR, "", rep);
 	cfg_errs_release(&warns);
 	cfg_errs_release(&errs);
 	if (broken < 0) {
@@ -62,7 +65,7 @@ int daemon_load(const struct opts *o, const struct layout *lay,
 	if (!mc->found)
 		log_info("no main config '%s'; using the defaults", mc->file);
 	conf_load_plugins(s->config_dir, s->main_file, s->plugin_dir, set, &errs);
-	log_problems(&errs, LOG_LVL_ERROR, "; skipped");
+	log_problems(&errs, LOG_LVL_ERROR, "; skipped", rep);
 	cfg_errs_release(&errs);
 	return 0;
 }
@@ -116,7 +119,7 @@ static void keep_fixed_settings(struct daemon *d, struct settings *s)
 	}
 }
 
-void daemon_reload(struct daemon *d)
+void daemon_reload(struct daemon *d, struct wk_report *rep)
 {
 	struct main_conf mc;
 	struct settings s;
@@ -134,12 +137,13 @@ void daemon_reload(struct daemon *d)
 	if (broken < 0) {
 		main_conf_release(&mc);
 		log_error("reload: the main config is broken; keeping the running configuration");
-		return;
 	}
 	main_conf_release(&mc);
 	/* Loaded again, this time with its messages and the plugin configs. */
-	if (daemon_load(d->o, d->lay, &mc, &s, &set) < 0)
+	if (broken < 0 || daemon_load(d->o, d->lay, &mc, &s, &set, rep) < 0) {
+		wk_report_add(rep, "refused the reload: the main config is broken");
 		return;
+	}
 	keep_fixed_settings(d, &s);
 	main_conf_release(&d->mc);
 	settings_release(&d->s);
@@ -147,7 +151,7 @@ void daemon_reload(struct daemon *d)
 	d->s = s;
 	configure_workers(d);
 	wk_broadcast_level(d->s.log_level);
-	wk_apply(&set);
+	wk_apply(&set, rep);
 	plugin_set_release(&set);
 }
 
@@ -164,7 +168,7 @@ static void on_signal(struct ev_src *src, uint32_t events)
 			break;
 		case SIGHUP:
 			if (!d->stopping)
-				daemon_reload(d);
+				daemon_reload(d, NULL);
 			break;
 		case SIGTERM:
 		case SIGINT:
@@ -225,7 +229,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	struct plugin_set set;
 	int ret = 1;
 
-	if (daemon_load(o, lay, &d.mc, &d.s, &set) < 0)
+	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL) < 0)
 		return 1;
 	/* Orphans of a worker's children come to us, and get reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

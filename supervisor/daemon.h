@@ -6,6 +6,7 @@
 #define IGOR_SUP_DAEMON_H
 
 #include "opt.h"
+#include "wk.h"
 
 /* Returns the exit status: 0 after a clean stop, 1 when igor cannot run. */
 int daemon_run(const struct opts *o, const struct layout *lay);
@@ -15,6 +16,6 @@ int daemon_run(const struct opts *o, const struct layout *lay);
  * is broken (then nothing is filled). */
 int daemon_load(const struct opts *o, const struct layout *lay,
 		struct main_conf *mc, struct settings *s,
-		struct plugin_set *set);
+		struct plugin_set *set, struct wk_report *rep);
 
 #endif /* IGOR_SUP_DAEMON_H */

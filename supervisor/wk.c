@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,8 +342,42 @@ out_free:
 	return -1;
 }
 
+void wk_report_add(struct wk_report *rep, const char *fmt, ...)
+{
+	char **nl, *line;
+	va_list ap;
+	int n;
+
+	if (!rep)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	nl = realloc(rep->lines, (rep->n + 1) * sizeof(*nl));
+	if (!nl) {
+		free(line);
+		return;
+	}
+	rep->lines = nl;
+	rep->lines[rep->n++] = line;
+}
+
+void wk_report_release(struct wk_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		free(rep->lines[i]);
+	free(rep->lines);
+	rep->lines = NULL;
+	rep->n = 0;
+}
+
 /* A reload's verdict on one existing worker, given the new set. */
-static void apply_one(struct wk *w, struct plugin_set *set)
+static void apply_one(struct wk *w, struct plugin_set *set,
+		      struct wk_report *rep)
 {
 	struct plugin_conf *pc = NULL;
 	size_t i;
@@ -355,10 +390,13 @@ static void apply_one(struct wk *w, struct plugin_set *set)
 	if (!pc && plugin_set_is_broken(set, w->conf->file)) {
 		log_error("reload: '%s' is broken; plugin '%s' keeps running its old config",
 			  w->conf->file, w->name);
+		wk_report_add(rep, "kept %s: '%s' is broken", w->name,
+			      w->conf->file);
 		return;
 	}
 	if (!pc) {
 		log_info("reload: plugin '%s' removed", w->name);
+		wk_report_add(rep, "stopped %s", w->name);
 		w->want_remove = true;
 		wk_handle(w, WK_EV_STOP);
 		return;
@@ -369,22 +407,24 @@ static void apply_one(struct wk *w, struct plugin_set *set)
 	}
 	log_info("reload: plugin '%s' %s", w->name,
 		 w->state == WK_FAILED ? "tried again" : "changed; restarting");
+	wk_report_add(rep, "restarted %s", w->name);
 	plugin_conf_free(w->next_conf);
 	w->next_conf = pc;
 	wk_handle(w, WK_EV_RESTART);
 }
 
-void wk_apply(struct plugin_set *set)
+void wk_apply(struct plugin_set *set, struct wk_report *rep)
 {
 	size_t i, n = ntable;
 
 	for (i = 0; i < n; i++)
 		if (!table[i]->want_remove)
-			apply_one(table[i], set);
+			apply_one(table[i], set, rep);
 	for (i = 0; i < set->n; i++) {
 		if (!set->v[i])
 			continue;
 		log_info("reload: plugin '%s' added", set->v[i]->name);
+		wk_report_add(rep, "started %s", set->v[i]->name);
 		wk_add(set->v[i]);
 		set->v[i] = NULL;
 	}

@@ -85,9 +85,22 @@ void wk_release_all(void);
 /* Adds a worker for pc (taken) and starts it. */
 int wk_add(struct plugin_conf *pc);
 
+/* What a reload did, as lines for igorctl reload's reply ("started web",
+ * "stopped old", "restarted changed", "kept x: 'x.conf' is broken",
+ * "refused FILE:LINE: message").  Zero-initialise; release when done. */
+struct wk_report {
+	char **lines;
+	size_t n;
+};
+
+void wk_report_add(struct wk_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void wk_report_release(struct wk_report *rep);
+
 /* Reload: starts the new, stops the removed, restarts the changed, keeps
- * the unchanged; a broken file keeps its old plugin.  Takes set's confs. */
-void wk_apply(struct plugin_set *set);
+ * the unchanged; a broken file keeps its old plugin.  Takes set's confs.
+ * rep (may be NULL) receives one line per change. */
+void wk_apply(struct plugin_set *set, struct wk_report *rep);
 
 /* igorctl restart: restarts now, clearing the backoff.  -1: no such name. */
 int wk_restart(const char *name);
