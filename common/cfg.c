@@ -487,7 +487,14 @@ static void syntax_error(struct parser *p)
 		line = y->context_mark.line + 1;
 	if (!what)
 		what = y->context ? y->context : "invalid YAML";
-	problem(p, line, "%s", what);
+	/* "did not find expected ']'" points at the end; say where it began. */
+	if (y->problem && y->context && y->context_mark.line + 1 != line)
+		problem(p, line, "%s (%s started at line %zu)", what,
+			y->context + (strncmp(y->context, "while parsing ", 14) ?
+					      0 : 14),
+			y->context_mark.line + 1);
+	else
+		problem(p, line, "%s", what);
 	p->stop = true;
 }
 

@@ -42,7 +42,8 @@ static int place_fds(const int fds[SPAWN_FDS])
 	for (i = 0; i < SPAWN_FDS; i++)
 		if (dup2(high[i], i) < 0) /* dup2 clears CLOEXEC on i */
 			return -1;
-	return 0;
+	/* Whatever igor itself inherited without CLOEXEC stops here. */
+	return close_range(SPAWN_FDS, ~0U, 0) < 0 && errno != ENOSYS ? -1 : 0;
 }
 
 static void exec_child(const char *path, char *const argv[],

@@ -24,6 +24,7 @@ export IGOR_PLUGIN_DIR=$PLUGDIR
 unset IGOR_CONFIG IGOR_CONFIG_DIR IGOR_SOCKET
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/igor-test.XXXXXX") || exit 1
+cd "$T" || exit 1
 LOG=$T/igor.log
 SOCK=$T/igor.sock
 IGOR_PID=
@@ -64,8 +65,10 @@ test_expect_success() {
 	local title=$1 body=$2 rc
 	test_count=$((test_count + 1))
 	_finally=""
-	( eval "$body" ) >"$T/.out" 2>&1
+	# In this shell, as git's tests do, so igor_start's IGOR_PID lasts.
+	eval "$body" >"$T/.out" 2>&1 </dev/null
 	rc=$?
+	cd "$T" || exit 1
 	eval "$_finally" >/dev/null 2>&1
 	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $title"
@@ -163,6 +166,16 @@ igor_start() {
 	track_pid $IGOR_PID
 	wait_for "log_has 'igor [0-9.]* started' || ! kill -0 $IGOR_PID 2>/dev/null" 5 &&
 		kill -0 $IGOR_PID 2>/dev/null
+}
+
+# igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests
+# that compare runs; its pid in BG_PID.
+igor_bg() {
+	local log=$1
+	shift
+	IGOR_CONFIG_DIR=$T/conf "$IGOR" -s "$SOCK" "$@" 2>"$log" &
+	BG_PID=$!
+	track_pid $BG_PID
 }
 
 # Stops igor with SIGTERM and waits for it; returns its exit status.

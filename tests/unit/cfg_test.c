@@ -187,7 +187,7 @@ static void test_problems(void)
 		  "t.conf:2: mapping values are not allowed in this "
 		  "context\n" },
 		{ "a: [1, 2\n",
-		  "t.conf:2: did not find expected ',' or ']'\n" },
+		  "t.conf:2: did not find expected ',' or ']' (a flow sequence started at line 1)\n" },
 		{ "'x", "t.conf:1: found unexpected end of stream\n" },
 		{ "a:\n\tb: 1\n",
 		  "t.conf:2: found character that cannot start any token\n" },

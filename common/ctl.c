@@ -1,0 +1,287 @@
+/*
+ * ctl.c: the control protocol's schemas and its typed records (see ctl.h).
+ *
+ * Framing and CBOR stay in rec.c; this file only says which keys each
+ * type carries and turns struct rec into owned, NUL-terminated fields,
+ * refusing what rec's schema cannot express (names, embedded NULs).
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define BIT(k) ((uint64_t)1 << (k))
+
+enum {
+	REQ_BASE = BIT(REC_K_TYPE) | BIT(CTL_K_VERSION),
+	WORKER_REQ = BIT(REC_K_TYPE) | BIT(CTL_K_NAME) | BIT(CTL_K_STATE) |
+		     BIT(CTL_K_RESTARTS) | BIT(CTL_K_EVENTS) |
+		     BIT(CTL_K_OVERFLOWS),
+	WORKER_OPT = BIT(CTL_K_PID) | BIT(CTL_K_UPTIME) |
+		     BIT(CTL_K_LAST_EXIT) | BIT(CTL_K_ERROR),
+};
+
+static const struct rec_schema request_types[REC_TYPE_MAX] = {
+	[CTL_STATUS] = { REQ_BASE, 0 },
+	[CTL_RESTART] = { REQ_BASE | BIT(CTL_K_NAME), 0 },
+	[CTL_RELOAD] = { REQ_BASE, 0 },
+};
+
+static const struct rec_schema reply_types[REC_TYPE_MAX] = {
+	[CTL_WORKER] = { WORKER_REQ, WORKER_OPT },
+	[CTL_LINE] = { BIT(REC_K_TYPE) | BIT(CTL_K_MSG), 0 },
+	[CTL_END] = { BIT(REC_K_TYPE), 0 },
+	[CTL_ERROR] = { BIT(REC_K_TYPE) | BIT(CTL_K_MSG), 0 },
+};
+
+static const struct rec_keydef ctl_keys[REC_KEYS] = {
+	[REC_K_TYPE] = { false, 1, REC_TYPE_MAX - 1 },
+	[CTL_K_VERSION] = { false, 0, INT32_MAX },
+	[CTL_K_NAME] = { true, 0, CTL_NAME_MAX },
+	[CTL_K_STATE] = { true, 0, CTL_STATE_MAX },
+	[CTL_K_PID] = { false, 1, INT32_MAX },
+	[CTL_K_UPTIME] = { false, 0, INT64_MAX },
+	[CTL_K_RESTARTS] = { false, 0, INT64_MAX },
+	[CTL_K_EVENTS] = { false, 0, INT64_MAX },
+	[CTL_K_OVERFLOWS] = { false, 0, INT64_MAX },
+	[CTL_K_LAST_EXIT] = { true, 0, CTL_EXIT_MAX },
+	[CTL_K_ERROR] = { true, 0, CTL_ERROR_MAX },
+	[CTL_K_MSG] = { true, 0, CTL_MSG_MAX },
+};
+
+const struct rec_proto ctl_request_proto = { request_types, ctl_keys };
+const struct rec_proto ctl_reply_proto = { reply_types, ctl_keys };
+
+bool ctl_name_is_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (!len || len > CTL_NAME_MAX || name[0] == '-')
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+/* ---- encoding ------------------------------------------------------------ */
+
+/* Sets a string key, cut to the key's bound: a long message is better
+ * shortened than lost. */
+static void set_str(struct rec *r, unsigned key, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len > (size_t)ctl_keys[key].max)
+		len = (size_t)ctl_keys[key].max;
+	rec_set_bytes(r, key, s, len);
+}
+
+static int64_t clamp_count(int64_t v)
+{
+	return v < 0 ? 0 : v;
+}
+
+int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq)
+{
+	struct rec r;
+
+	rec_init(&r, rq->type);
+	rec_set_num(&r, CTL_K_VERSION, CTL_VERSION);
+	if (rq->type == CTL_RESTART) {
+		if (!ctl_name_is_valid(rq->name, strlen(rq->name))) {
+			errno = EINVAL;
+			return -1;
+		}
+		set_str(&r, CTL_K_NAME, rq->name);
+	}
+	return rec_encode(out, &r, &ctl_request_proto);
+}
+
+int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w)
+{
+	struct rec r;
+
+	rec_init(&r, CTL_WORKER);
+	set_str(&r, CTL_K_NAME, w->name);
+	set_str(&r, CTL_K_STATE, w->state);
+	rec_set_num(&r, CTL_K_RESTARTS, clamp_count(w->restarts));
+	rec_set_num(&r, CTL_K_EVENTS, clamp_count(w->events));
+	rec_set_num(&r, CTL_K_OVERFLOWS, clamp_count(w->overflows));
+	if (w->pid > 0)
+		rec_set_num(&r, CTL_K_PID, w->pid);
+	if (w->uptime_s >= 0)
+		rec_set_num(&r, CTL_K_UPTIME, w->uptime_s);
+	if (w->last_exit[0])
+		set_str(&r, CTL_K_LAST_EXIT, w->last_exit);
+	if (w->error[0])
+		set_str(&r, CTL_K_ERROR, w->error);
+	return rec_encode(out, &r, &ctl_reply_proto);
+}
+
+int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg)
+{
+	struct rec r;
+
+	rec_init(&r, type);
+	set_str(&r, CTL_K_MSG, msg);
+	return rec_encode(out, &r, &ctl_reply_proto);
+}
+
+int ctl_encode_end(struct rec_buf *out)
+{
+	struct rec r;
+
+	rec_init(&r, CTL_END);
+	return rec_encode(out, &r, &ctl_reply_proto);
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+/*
+ * Copies a byte-string key into dst (cap bytes, NUL included); a NUL
+ * inside would silently cut the string, so it is refused.  An absent key
+ * gives "".
+ */
+static int get_str(const struct rec *r, unsigned key, char *dst, size_t cap,
+		   const char **why)
+{
+	size_t len = rec_has(r, key) ? r->len[key] : 0;
+
+	if (len >= cap || (len && memchr(r->bytes[key], '\0', len))) {
+		*why = "string holds a NUL byte or is too long";
+		errno = EINVAL;
+		return -1;
+	}
+	if (len)
+		memcpy(dst, r->bytes[key], len);
+	dst[len] = '\0';
+	return 0;
+}
+
+static int request_from_rec(const struct rec *r, struct ctl_request *rq,
+			    const char **why)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->type = (enum ctl_type)r->type;
+	if (r->num[CTL_K_VERSION] != CTL_VERSION) {
+		*why = "unsupported control protocol version";
+		errno = EPROTONOSUPPORT;
+		return -1;
+	}
+	if (rq->type != CTL_RESTART)
+		return 0;
+	if (!ctl_name_is_valid((const char *)r->bytes[CTL_K_NAME],
+			       r->len[CTL_K_NAME])) {
+		*why = "invalid plugin name";
+		errno = EINVAL;
+		return -1;
+	}
+	return get_str(r, CTL_K_NAME, rq->name, sizeof(rq->name), why);
+}
+
+int ctl_next_request(struct rec_reader *rd, struct ctl_request *rq,
+		     const char **why)
+{
+	struct rec r;
+	int n = rec_next(rd, &r, why);
+
+	if (n <= 0)
+		return n;
+	return request_from_rec(&r, rq, why) < 0 ? -1 : 1;
+}
+
+int ctl_decode_request(const uint8_t *p, size_t len, struct ctl_request *rq,
+		       const char **why)
+{
+	struct rec r;
+
+	if (rec_decode(p, len, &r, &ctl_request_proto, why) < 0)
+		return -1;
+	return request_from_rec(&r, rq, why);
+}
+
+static bool is_state_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && *s != '-')
+			return false;
+	return true;
+}
+
+static int worker_from_rec(const struct rec *r, struct ctl_worker *w,
+			   const char **why)
+{
+	if (!ctl_name_is_valid((const char *)r->bytes[CTL_K_NAME],
+			       r->len[CTL_K_NAME])) {
+		*why = "invalid plugin name";
+		errno = EINVAL;
+		return -1;
+	}
+	if (get_str(r, CTL_K_NAME, w->name, sizeof(w->name), why) < 0 ||
+	    get_str(r, CTL_K_STATE, w->state, sizeof(w->state), why) < 0 ||
+	    get_str(r, CTL_K_LAST_EXIT, w->last_exit, sizeof(w->last_exit),
+		    why) < 0 ||
+	    get_str(r, CTL_K_ERROR, w->error, sizeof(w->error), why) < 0)
+		return -1;
+	if (!is_state_name(w->state)) {
+		*why = "invalid state name";
+		errno = EINVAL;
+		return -1;
+	}
+	w->pid = rec_has(r, CTL_K_PID) ? r->num[CTL_K_PID] : 0;
+	w->uptime_s = rec_has(r, CTL_K_UPTIME) ? r->num[CTL_K_UPTIME] : -1;
+	w->restarts = r->num[CTL_K_RESTARTS];
+	w->events = r->num[CTL_K_EVENTS];
+	w->overflows = r->num[CTL_K_OVERFLOWS];
+	return 0;
+}
+
+int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
+		   const char **why)
+{
+	struct rec r;
+	int n = rec_next(rd, &r, why);
+
+	if (n <= 0)
+		return n;
+	rp->type = (enum ctl_type)r.type;
+	rp->msg[0] = '\0';
+	switch (rp->type) {
+	case CTL_WORKER:
+		return worker_from_rec(&r, &rp->w, why) < 0 ? -1 : 1;
+	case CTL_LINE:
+	case CTL_ERROR:
+		return get_str(&r, CTL_K_MSG, rp->msg, sizeof(rp->msg), why) < 0
+			       ? -1 : 1;
+	default:
+		return 1;
+	}
+}
+
+/* ---- presentation ---------------------------------------------------------- */
+
+char *ctl_uptime_str(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%" PRId64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%" PRId64 "m", s / 3600,
+			 s % 3600 / 60);
+	else
+		snprintf(buf, len, "%" PRId64 "d%" PRId64 "h", s / 86400,
+			 s % 86400 / 3600);
+	return buf;
+}

@@ -1,0 +1,127 @@
+/*
+ * ctl: the one definition of the control protocol between igorctl and
+ * igor, on top of rec.h's framing and codec (documented in igorctl(8)).
+ *
+ * A client connects to the control socket, sends one or more requests
+ * and reads, for each request in order, zero or more records ending in
+ * exactly one CTL_END or CTL_ERROR.  Every request carries CTL_VERSION,
+ * so the first one already tells the supervisor which protocol the
+ * client speaks; a mismatch is answered with CTL_ERROR and the
+ * connection ends.
+ *
+ *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order; END
+ *   CTL_RESTART VERSION NAME -> END, or ERROR (no such name, refused)
+ *   CTL_RELOAD  VERSION      -> CTL_LINE per change; END, or ERROR
+ *
+ * Requests and replies are decoded against two schemas, so a reply type
+ * sent as a request (or the other way round) is an unknown type.
+ */
+#ifndef IGOR_CTL_H
+#define IGOR_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rec.h"
+
+#define CTL_VERSION 1
+
+enum {
+	CTL_NAME_MAX = 64,  /* bytes of a plugin name (SPEC.md) */
+	CTL_STATE_MAX = 16, /* bytes of a state name */
+	CTL_EXIT_MAX = 63,  /* bytes of "signal SEGV (watchdog)" and such */
+	CTL_ERROR_MAX = 1023,
+	CTL_MSG_MAX = REC_MSG_MAX,
+};
+
+enum ctl_type {
+	/* requests: client to supervisor */
+	CTL_STATUS = REC_CTL_BASE, /* VERSION */
+	CTL_RESTART,               /* VERSION, NAME */
+	CTL_RELOAD,                /* VERSION */
+	/* replies: supervisor to client */
+	CTL_WORKER = REC_CTL_BASE + 8, /* NAME, STATE, RESTARTS, EVENTS,
+					  OVERFLOWS, [PID, UPTIME,
+					  LAST_EXIT, ERROR] */
+	CTL_LINE,                      /* MSG: one line of a reload's report */
+	CTL_END,                       /* the request is done */
+	CTL_ERROR,                     /* MSG: the request failed, and why */
+};
+
+enum ctl_key {
+	CTL_K_VERSION = REC_K_CTL_BASE,
+	CTL_K_NAME,      /* bytes */
+	CTL_K_STATE,     /* bytes */
+	CTL_K_PID,       /* absent: no process */
+	CTL_K_UPTIME,    /* seconds; absent: not running */
+	CTL_K_RESTARTS,
+	CTL_K_EVENTS,
+	CTL_K_OVERFLOWS,
+	CTL_K_LAST_EXIT, /* bytes; absent: never exited */
+	CTL_K_ERROR,     /* bytes; absent: no failure to report */
+	CTL_K_MSG,       /* bytes */
+};
+
+extern const struct rec_proto ctl_request_proto;
+extern const struct rec_proto ctl_reply_proto;
+
+struct ctl_request {
+	enum ctl_type type;
+	char name[CTL_NAME_MAX + 1]; /* CTL_RESTART */
+};
+
+/* One worker's status; "" and -1 stand for the JSON nulls. */
+struct ctl_worker {
+	char name[CTL_NAME_MAX + 1];
+	char state[CTL_STATE_MAX + 1];
+	int64_t pid;      /* 0: none */
+	int64_t uptime_s; /* -1: not running */
+	int64_t restarts, events, overflows;
+	char last_exit[CTL_EXIT_MAX + 1];
+	char error[CTL_ERROR_MAX + 1];
+};
+
+struct ctl_reply {
+	enum ctl_type type;
+	struct ctl_worker w;        /* CTL_WORKER */
+	char msg[CTL_MSG_MAX + 1];  /* CTL_LINE, CTL_ERROR */
+};
+
+/*
+ * Append one frame to out.  Return 0, or -1 with errno (EINVAL: a field
+ * the schema refuses, such as an invalid name; ENOMEM).  Strings that are
+ * too long are cut rather than refused, except names.
+ */
+int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq);
+int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w);
+int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg);
+int ctl_encode_end(struct rec_buf *out);
+
+/*
+ * Take the next request (or reply) from rd, which must have been set up
+ * with the matching proto.  Return 1 with *rq filled (owned by the
+ * caller, no pointers into rd), 0 when more input is needed, -1 on a
+ * protocol error with errno and *why set (EBADMSG, EPROTO, EMSGSIZE as
+ * rec_next; EPROTONOSUPPORT for another CTL_VERSION; EINVAL for a value
+ * that decodes but makes no sense, such as an invalid name).  After -1
+ * the stream is unusable.
+ */
+int ctl_next_request(struct rec_reader *rd, struct ctl_request *rq,
+		     const char **why);
+int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
+		   const char **why);
+
+/* Decode one payload without its length prefix; as ctl_next_request. */
+int ctl_decode_request(const uint8_t *p, size_t len, struct ctl_request *rq,
+		       const char **why);
+
+/* Is name a valid plugin name (letters, digits, '.', '_', '-', not
+ * starting with '-', 1 to CTL_NAME_MAX bytes)? */
+bool ctl_name_is_valid(const char *name, size_t len);
+
+/* Format seconds as igorctl's UPTIME: "42s", "12m5s", "3h12m", "2d4h".
+ * Always NUL-terminates buf; returns buf. */
+char *ctl_uptime_str(int64_t s, char *buf, size_t len);
+
+#endif /* IGOR_CTL_H */
