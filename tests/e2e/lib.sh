@@ -206,7 +206,9 @@ write_conf() {
 
 # The children of a pid (for leak checks of process trees).
 children_of() {
-	cat /proc/"$1"/task/*/children 2>/dev/null
+	local c
+	c=$(cat /proc/"$1"/task/*/children 2>/dev/null)
+	echo $c
 }
 
 fd_count() {
