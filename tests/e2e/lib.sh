@@ -72,6 +72,8 @@ test_expect_success() {
 	eval "$_finally" >/dev/null 2>&1
 	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $title"
+		# Figures a test prints as "measured: ..." are kept as comments.
+		sed -n 's/^measured: /# measured: /p' "$T/.out"
 	else
 		echo "not ok $test_count - $title"
 		sed 's/^/#   /' "$T/.out" | tail -n 40
@@ -140,6 +142,12 @@ wait_for() {
 	done
 	echo "wait_for: timed out after $(( ${2:-5} * TIME_SCALE )) s: $cond" >&2
 	return 1
+}
+
+# observe_for SECONDS: a measurement window (counting what happens in it),
+# never a way to wait for something: that is wait_for.
+observe_for() {
+	sleep "$1"
 }
 
 # Records a PID for the cleanup at exit.
