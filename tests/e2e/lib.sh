@@ -181,7 +181,7 @@ igor_start() {
 igor_bg() {
 	local log=$1
 	shift
-	IGOR_CONFIG_DIR=$T/conf "$IGOR" -s "$SOCK" "$@" 2>"$log" &
+	IGOR_CONFIG_DIR=$T/conf $IGOR -s "$SOCK" "$@" 2>"$log" &
 	BG_PID=$!
 	track_pid $BG_PID
 }
