@@ -124,24 +124,12 @@ void daemon_reload(struct daemon *d, struct wk_report *rep)
 	struct main_conf mc;
 	struct settings s;
 	struct plugin_set set;
-	struct cfg_errs errs = { 0 };
-	char *main_file = opt_main_file(d->o, real_getenv);
-	int broken;
 
 	log_info("reloading");
-	if (!main_file)
-		return;
-	broken = conf_load_main(main_file, &mc, &errs, &errs);
-	free(main_file);
-	cfg_errs_release(&errs);
-	if (broken < 0) {
-		main_conf_release(&mc);
+	if (daemon_load(d->o, d->lay, &mc, &s, &set, rep) < 0) {
 		log_error("reload: the main config is broken; keeping the running configuration");
-	}
-	main_conf_release(&mc);
-	/* Loaded again, this time with its messages and the plugin configs. */
-	if (broken < 0 || daemon_load(d->o, d->lay, &mc, &s, &set, rep) < 0) {
 		wk_report_add(rep, "refused the reload: the main config is broken");
+		log_set_threshold(d->s.log_level);
 		return;
 	}
 	keep_fixed_settings(d, &s);

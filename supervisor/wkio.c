@@ -270,7 +270,8 @@ int wk_send(struct wk *w, const struct rec *r)
 	if (w->rec.fd < 0 || rec_encode(&b, r, &rec_worker_proto) < 0)
 		goto out;
 	/* Never block on a worker: a question that does not fit is dropped
-	 * and asked again later. */
+	 * and asked again later.  These records are a few bytes, one skb on
+	 * an AF_UNIX stream: sent whole or not at all, never cut. */
 	n = send(w->rec.fd, b.data, b.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	ret = n == (ssize_t)b.len ? 0 : -1;
 out:
