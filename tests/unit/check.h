@@ -12,7 +12,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdarg.h>
+
 static int check_n, check_failed;
+
+/* Formats a title; long subjects are cut, which is fine for a title. */
+static inline __attribute__((format(printf, 3, 4))) void
+check_what(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
 
 static inline int check_report(int ok, const char *what)
 {
@@ -26,7 +39,7 @@ static inline int check_report(int ok, const char *what)
 #define CHECK(cond, ...)                                                     \
 	do {                                                                 \
 		char what_[512];                                             \
-		snprintf(what_, sizeof(what_), __VA_ARGS__);                 \
+		check_what(what_, sizeof(what_), __VA_ARGS__);                 \
 		check_report(!!(cond), what_);                               \
 		printf("\n");                                                \
 	} while (0)
@@ -35,7 +48,7 @@ static inline int check_report(int ok, const char *what)
 	do {                                                                 \
 		long long g_ = (long long)(got), w_ = (long long)(want);     \
 		char what_[512];                                             \
-		snprintf(what_, sizeof(what_), __VA_ARGS__);                 \
+		check_what(what_, sizeof(what_), __VA_ARGS__);                 \
 		if (check_report(g_ == w_, what_))                           \
 			printf(" = %lld\n", g_);                             \
 		else                                                         \
@@ -46,7 +59,7 @@ static inline int check_report(int ok, const char *what)
 	do {                                                                 \
 		const char *g_ = (got), *w_ = (want);                        \
 		char what_[512];                                             \
-		snprintf(what_, sizeof(what_), __VA_ARGS__);                 \
+		check_what(what_, sizeof(what_), __VA_ARGS__);                 \
 		int ok_ = (g_ == NULL && w_ == NULL) ||                      \
 			  (g_ && w_ && strcmp(g_, w_) == 0);                 \
 		if (check_report(ok_, what_))                                \
