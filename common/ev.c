@@ -24,6 +24,13 @@ int ev_add(int fd, struct ev_src *src)
 	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+int ev_mod(int fd, struct ev_src *src, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = src };
+
+	return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
 int ev_del(int fd)
 {
 	return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);

@@ -19,6 +19,10 @@ int ev_init(void);
 int ev_add(int fd, struct ev_src *src); /* EPOLLIN */
 int ev_del(int fd);
 
+/* Changes what fd is watched for (EPOLLIN, EPOLLOUT, or 0 for only the
+ * errors epoll always reports); src as for ev_add. */
+int ev_mod(int fd, struct ev_src *src, uint32_t events);
+
 /* Waits at most timeout_ms (-1: until something happens; nothing wakes
  * the process otherwise) and runs the handlers of what is ready.
  * Returns 0, or -1 with errno (EINTR is not an error). */

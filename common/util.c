@@ -5,8 +5,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -89,4 +91,23 @@ int write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * Through the raw system call, because glibc's sigaction refuses the two
+ * signals it keeps for itself (32 and 33), and one of those ignored by
+ * whoever started igor would otherwise reach the program.  All zero is
+ * SIG_DFL, no flags and an empty mask in every layout of the kernel's
+ * struct.
+ */
+void sig_reset_all(void)
+{
+	unsigned long dfl[4] = { 0 };
+	sigset_t none;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) /* fails harmlessly on KILL, STOP */
+		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }

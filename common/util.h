@@ -31,4 +31,11 @@ char *path_dir(const char *path);
 /* Writes all of buf, retrying short writes and EINTR.  0, or -1. */
 int write_all(int fd, const void *buf, size_t len);
 
+/*
+ * In a child before exec: every signal to SIG_DFL and none blocked, so a
+ * program never inherits igor's signal state (a blocked mask and ignored
+ * signals survive exec).  Async-signal-safe.
+ */
+void sig_reset_all(void);
+
 #endif /* IGOR_UTIL_H */

@@ -1,18 +1,637 @@
 /*
- * ctlsrv.c: placeholder until the control socket lands (issue 5).
+ * ctlsrv.c: the supervisor's end of the control socket (see ctl.h for the
+ * protocol, igorctl(8) for the commands).
+ *
+ * A client must never block the loop or another client: every socket is
+ * nonblocking, a request is bounded by REC_MAX, replies are buffered and
+ * written as the socket takes them (EPOLLOUT), and a client that makes no
+ * progress for CTLSRV_IDLE_MS is dropped.  Deadlines live in a timerfd
+ * armed only while a client is connected, so an idle igor never wakes.
+ *
+ * igor has one control socket, so its state is file-static (as wk.c's
+ * table is).  Dropped clients are freed in ctlsrv_sweep, between rounds,
+ * because ev.h forbids freeing a source during a round.
  */
 #include "ctlsrv.h"
 
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "log.h"
+#include "util.h"
+#include "wk.h"
+
+enum {
+	CTLSRV_BACKLOG = 16,
+	CTLSRV_MAX_CLIENTS = 64, /* each holds a REC_MAX reader */
+	CTLSRV_IDLE_MS = 5000,   /* no byte read or written for this long */
+};
+
+struct client {
+	struct ev_src src; /* first: the loop hands it back */
+	int fd;
+	uid_t uid;
+	pid_t pid;
+	struct rec_reader rd;
+	struct rec_buf out;
+	size_t sent;       /* bytes of out already written */
+	uint32_t events;   /* what epoll watches now */
+	int64_t deadline;
+	bool eof;          /* the client sent all it will send */
+	bool closing;      /* the last reply is queued: close once written */
+	bool dead;         /* dropped; freed by ctlsrv_sweep */
+	struct client *next;
+};
+
+static struct {
+	struct ev_src src;  /* the listening socket */
+	struct ev_src tsrc; /* the deadline timer */
+	int fd, tfd;
+	int64_t armed;      /* absolute deadline of the timer, 0: disarmed */
+	char *path;
+	dev_t dev;          /* of the socket we bound: only it is unlinked */
+	ino_t ino;
+	struct daemon *d;
+	struct client *clients;
+	size_t nclients;
+} srv = { .fd = -1, .tfd = -1 };
+
+/* ---- clients ------------------------------------------------------------- */
+
+static void client_drop(struct client *c)
+{
+	if (c->dead)
+		return;
+	ev_del(c->fd);
+	c->fd = safe_close(c->fd);
+	c->dead = true;
+	srv.nclients--;
+}
+
+/* Arms the timer for the earliest deadline, or disarms it. */
+static void timer_rearm(void)
+{
+	struct itimerspec its = { 0 };
+	struct client *c;
+	int64_t first = 0;
+
+	for (c = srv.clients; c; c = c->next)
+		if (!c->dead && (!first || c->deadline < first))
+			first = c->deadline;
+	if (first == srv.armed)
+		return;
+	its.it_value.tv_sec = first / 1000;
+	its.it_value.tv_nsec = first % 1000 * 1000000;
+	if (timerfd_settime(srv.tfd, TFD_TIMER_ABSTIME, &its, NULL) < 0) {
+		log_errno(LOG_LVL_ERROR, "cannot arm the control timer");
+		return;
+	}
+	srv.armed = first;
+}
+
+static void on_timer(struct ev_src *src, uint32_t events)
+{
+	uint64_t ticks;
+	struct client *c;
+	int64_t now = now_ms();
+
+	(void)src, (void)events;
+	if (read(srv.tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		log_errno(LOG_LVL_ERROR, "cannot read the control timer");
+	srv.armed = 0;
+	for (c = srv.clients; c; c = c->next) {
+		if (c->dead || c->deadline > now)
+			continue;
+		log_info("control client (pid %d) idle for %d ms; dropped",
+			 (int)c->pid, CTLSRV_IDLE_MS);
+		client_drop(c);
+	}
+	timer_rearm();
+}
+
+static int reply_msg(struct client *c, enum ctl_type type, const char *msg)
+{
+	return ctl_encode_msg(&c->out, type, msg);
+}
+
+static int reply_status(struct client *c)
+{
+	int64_t now = now_ms();
+	size_t i;
+
+	for (i = 0; i < wk_count(); i++) {
+		const struct wk *w = wk_at(i);
+		struct ctl_worker cw = {
+			.pid = w->pid,
+			.uptime_s = -1,
+			.restarts = w->starts ? (int64_t)w->starts - 1 : 0,
+			.events = (int64_t)w->events,
+			.overflows = (int64_t)w->overflows,
+		};
+
+		snprintf(cw.name, sizeof(cw.name), "%s", w->name);
+		snprintf(cw.state, sizeof(cw.state), "%s",
+			 wk_state_name(w->state));
+		snprintf(cw.last_exit, sizeof(cw.last_exit), "%s", w->last_exit);
+		if (w->state == WK_RUNNING)
+			cw.uptime_s = (now - w->ready_ms) / 1000;
+		if (w->state == WK_BACKOFF || w->state == WK_FAILED)
+			snprintf(cw.error, sizeof(cw.error), "%s", w->error);
+		if (ctl_encode_worker(&c->out, &cw) < 0)
+			return -1;
+	}
+	return ctl_encode_end(&c->out);
+}
+
+/* restart and reload change things: root or igor's own user only. */
+static bool client_may_change(const struct client *c)
+{
+	return c->uid == 0 || c->uid == geteuid();
+}
+
+static int reply_refused(struct client *c, const char *what)
+{
+	char msg[160];
+
+	log_info("%s refused to uid %u (pid %d)", what, (unsigned)c->uid,
+		 (int)c->pid);
+	snprintf(msg, sizeof(msg),
+		 "%s refused: uid %u is neither root nor igor's user", what,
+		 (unsigned)c->uid);
+	return reply_msg(c, CTL_ERROR, msg);
+}
+
+static int reply_restart(struct client *c, const char *name)
+{
+	char msg[CTL_NAME_MAX + 32];
+
+	if (!client_may_change(c))
+		return reply_refused(c, "restart");
+	if (wk_restart(name) < 0) {
+		snprintf(msg, sizeof(msg), "no plugin named '%s'", name);
+		return reply_msg(c, CTL_ERROR, msg);
+	}
+	log_info("plugin '%s' restarted by uid %u (pid %d)", name,
+		 (unsigned)c->uid, (int)c->pid);
+	return ctl_encode_end(&c->out);
+}
+
+static int reply_reload(struct client *c)
+{
+	struct wk_report rep = { 0 };
+	int ret = 0, refused;
+	size_t i, n;
+
+	if (!client_may_change(c))
+		return reply_refused(c, "reload");
+	log_info("reload requested by uid %u (pid %d)", (unsigned)c->uid,
+		 (int)c->pid);
+	refused = daemon_reload(srv.d, &rep) < 0 && rep.n;
+	/* A refused reload's last line says why: it becomes the error. */
+	n = refused ? rep.n - 1 : rep.n;
+	for (i = 0; i < n && ret == 0; i++)
+		ret = reply_msg(c, CTL_LINE, rep.lines[i]);
+	if (ret == 0)
+		ret = refused ? reply_msg(c, CTL_ERROR, rep.lines[n])
+			      : ctl_encode_end(&c->out);
+	wk_report_release(&rep);
+	return ret;
+}
+
+static int serve_request(struct client *c, const struct ctl_request *rq)
+{
+	switch (rq->type) {
+	case CTL_STATUS:
+		log_debug("status requested by uid %u (pid %d)",
+			  (unsigned)c->uid, (int)c->pid);
+		return reply_status(c);
+	case CTL_RESTART:
+		return reply_restart(c, rq->name);
+	case CTL_RELOAD:
+		return reply_reload(c);
+	default:
+		return reply_msg(c, CTL_ERROR, "not a request");
+	}
+}
+
+/* A bad request ends the connection, after an error reply saying why. */
+static void refuse_garbage(struct client *c, const char *why)
+{
+	bool version = errno == EPROTONOSUPPORT; /* before logging clobbers it */
+	char msg[200];
+
+	log_info("control client (pid %d) sent a bad request: %s; dropped",
+		 (int)c->pid, why);
+	if (version)
+		snprintf(msg, sizeof(msg),
+			 "%s (igor speaks version %d)", why, CTL_VERSION);
+	else
+		snprintf(msg, sizeof(msg), "bad request: %s", why);
+	if (reply_msg(c, CTL_ERROR, msg) < 0)
+		client_drop(c);
+	c->closing = true;
+}
+
+/* Writes what the socket takes.  Returns 0, or -1 when the client is
+ * gone. */
+static int client_flush(struct client *c)
+{
+	while (c->sent < c->out.len) {
+		ssize_t n = send(c->fd, c->out.data + c->sent,
+				 c->out.len - c->sent, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		c->sent += (size_t)n;
+		c->deadline = now_ms() + CTLSRV_IDLE_MS;
+	}
+	c->out.len = c->sent = 0;
+	return 0;
+}
+
+/*
+ * Answers the requests already read, one at a time: the next is taken only
+ * once the last reply is written, so a client that does not read its
+ * replies stops being read and only costs one reply's buffer.
+ */
+static void client_serve(struct client *c)
+{
+	struct ctl_request rq;
+	const char *why;
+	int n;
+
+	while (!c->dead && !c->closing && c->sent == c->out.len) {
+		n = ctl_next_request(&c->rd, &rq, &why);
+		if (n == 0)
+			break;
+		if (n < 0)
+			refuse_garbage(c, why);
+		else if (serve_request(c, &rq) < 0) {
+			log_errno(LOG_LVL_ERROR, "cannot reply to a control client");
+			client_drop(c);
+		}
+		if (!c->dead && client_flush(c) < 0)
+			client_drop(c);
+	}
+}
+
+static void client_read(struct client *c)
+{
+	long n = rec_reader_fill(&c->rd, c->fd);
+
+	if (n > 0) {
+		c->deadline = now_ms() + CTLSRV_IDLE_MS;
+		return;
+	}
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n < 0) {
+		client_drop(c);
+		return;
+	}
+	c->eof = true;
+	if (rec_reader_pending(&c->rd)) {
+		errno = EBADMSG;
+		refuse_garbage(c, "truncated request");
+	}
+}
+
+/* Watches what the client's state calls for, or ends it when done. */
+static void client_update(struct client *c)
+{
+	uint32_t want;
+
+	if (c->dead)
+		return;
+	if (c->sent < c->out.len)
+		want = EPOLLOUT;
+	else if (c->closing || c->eof)
+		want = 0;
+	else
+		want = EPOLLIN;
+	if (!want) {
+		client_drop(c);
+		return;
+	}
+	if (want != c->events && ev_mod(c->fd, &c->src, want) < 0) {
+		client_drop(c);
+		return;
+	}
+	c->events = want;
+}
+
+static void on_client(struct ev_src *src, uint32_t events)
+{
+	struct client *c = (struct client *)src;
+
+	if (events & EPOLLERR) {
+		client_drop(c);
+	} else if (c->events & EPOLLIN) {
+		client_read(c);
+		if (!c->dead)
+			client_serve(c);
+	} else if (client_flush(c) < 0) {
+		client_drop(c);
+	} else {
+		client_serve(c);
+	}
+	client_update(c);
+	timer_rearm();
+}
+
+/* ---- the listening socket -------------------------------------------------- */
+
+static int client_add(int fd)
+{
+	struct client *c = calloc(1, sizeof(*c));
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (!c)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		goto out_free;
+	if (rec_reader_init(&c->rd, &ctl_request_proto) < 0)
+		goto out_free;
+	c->src.on_ready = on_client;
+	c->fd = fd;
+	c->uid = cred.uid;
+	c->pid = cred.pid;
+	c->events = EPOLLIN;
+	c->deadline = now_ms() + CTLSRV_IDLE_MS;
+	if (ev_add(fd, &c->src) < 0)
+		goto out_reader;
+	c->next = srv.clients;
+	srv.clients = c;
+	srv.nclients++;
+	return 0;
+out_reader:
+	rec_reader_release(&c->rd);
+out_free:
+	free(c);
+	return -1;
+}
+
+static void on_listen(struct ev_src *src, uint32_t events)
+{
+	int fd, i;
+
+	(void)src, (void)events;
+	/* A bounded batch per round: other sources get their turn. */
+	for (i = 0; i < CTLSRV_BACKLOG; i++) {
+		fd = accept4(srv.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_errno(LOG_LVL_ERROR,
+					  "cannot accept a control client");
+			break;
+		}
+		if (srv.nclients >= CTLSRV_MAX_CLIENTS) {
+			log_warning("too many control clients (%d); refusing one",
+				    CTLSRV_MAX_CLIENTS);
+			close(fd);
+			continue;
+		}
+		if (client_add(fd) < 0) {
+			log_errno(LOG_LVL_ERROR, "cannot serve a control client");
+			close(fd);
+		}
+	}
+	timer_rearm();
+}
+
+static int group_lookup(const char *group, gid_t *gid)
+{
+	struct group *gr;
+	char *end;
+	unsigned long n;
+
+	if (!group || !*group) {
+		*gid = getegid();
+		return 0;
+	}
+	errno = 0;
+	gr = getgrnam(group);
+	if (gr) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	n = strtoul(group, &end, 10);
+	if (*end == '\0' && group[0] >= '0' && group[0] <= '9') {
+		*gid = (gid_t)n;
+		return 0;
+	}
+	log_critical("unknown socket_group '%s'", group);
+	return -1;
+}
+
+/* Creates the socket's directory when missing: 0750, group gid. */
+static int dir_prepare(const char *path, gid_t gid)
+{
+	char *dir = path_dir(path);
+	int ret = -1;
+
+	if (!dir)
+		return log_errno(LOG_LVL_CRITICAL, "cannot create the socket directory");
+	if (access(dir, F_OK) == 0) {
+		ret = 0;
+		goto out_free;
+	}
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		log_errno(LOG_LVL_CRITICAL, "cannot create '%s'", dir);
+		goto out_free;
+	}
+	/* mkdir's mode went through the umask. */
+	if (chown(dir, (uid_t)-1, gid) < 0 || chmod(dir, 0750) < 0) {
+		log_errno(LOG_LVL_CRITICAL, "cannot set the group and mode of '%s'", dir);
+		goto out_free;
+	}
+	log_info("created the socket directory '%s'", dir);
+	ret = 0;
+out_free:
+	free(dir);
+	return ret;
+}
+
+/*
+ * Something is at path already: a live igor (refuse), a socket nobody
+ * listens on (a stale one: remove it), or not a socket (refuse: it is not
+ * ours to delete).  Returns 0 when path is free now.
+ */
+static int stale_remove(const char *path, const struct sockaddr_un *sa)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : log_errno(LOG_LVL_CRITICAL, "cannot stat '%s'", path);
+	if (!S_ISSOCK(st.st_mode)) {
+		log_critical("cannot listen on '%s': it exists and is not a socket", path);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return log_errno(LOG_LVL_CRITICAL, "cannot create a socket");
+	ret = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+	close(fd);
+	if (ret == 0 || errno == EAGAIN) {
+		log_critical("cannot listen on '%s': another igor is running there",
+			     path);
+		return -1;
+	}
+	if (errno != ECONNREFUSED)
+		return log_errno(LOG_LVL_CRITICAL, "cannot check '%s'", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return log_errno(LOG_LVL_CRITICAL, "cannot remove the stale socket '%s'", path);
+	log_info("replaced the stale socket '%s'", path);
+	return 0;
+}
+
+/* Binds with mode 0660 from the start: no moment where others may connect. */
+static int bind_0660(int fd, const struct sockaddr_un *sa)
+{
+	mode_t old = umask(0117);
+	int ret = bind(fd, (const struct sockaddr *)sa, sizeof(*sa));
+
+	umask(old);
+	return ret;
+}
+
+static int bind_or_replace(int fd, const char *path,
+			   const struct sockaddr_un *sa)
+{
+	if (bind_0660(fd, sa) == 0)
+		return 0;
+	if (errno != EADDRINUSE)
+		return log_errno(LOG_LVL_CRITICAL, "cannot bind '%s'", path);
+	if (stale_remove(path, sa) < 0)
+		return -1;
+	if (bind_0660(fd, sa) < 0)
+		return log_errno(LOG_LVL_CRITICAL, "cannot bind '%s'", path);
+	return 0;
+}
+
+static int socket_listen(const char *path, gid_t gid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		log_critical("socket path '%s' is too long (at most %zu bytes)",
+			     path, sizeof(sa.sun_path) - 1);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return log_errno(LOG_LVL_CRITICAL, "cannot create a socket");
+	if (bind_or_replace(fd, path, &sa) < 0)
+		goto out_close;
+	if (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0 ||
+	    stat(path, &st) < 0) {
+		log_errno(LOG_LVL_CRITICAL, "cannot set the group and mode of '%s'", path);
+		goto out_unlink;
+	}
+	if (listen(fd, CTLSRV_BACKLOG) < 0) {
+		log_errno(LOG_LVL_CRITICAL, "cannot listen on '%s'", path);
+		goto out_unlink;
+	}
+	srv.dev = st.st_dev;
+	srv.ino = st.st_ino;
+	return fd;
+out_unlink:
+	unlink(path);
+out_close:
+	return safe_close(fd);
+}
+
 int ctlsrv_open(const char *path, const char *group, struct daemon *d)
 {
-	(void)path, (void)group, (void)d;
+	gid_t gid;
+
+	if (group_lookup(group, &gid) < 0 || dir_prepare(path, gid) < 0)
+		return -1;
+	srv.path = strdup(path);
+	if (!srv.path)
+		return log_errno(LOG_LVL_CRITICAL, "cannot open the control socket");
+	srv.fd = socket_listen(path, gid);
+	if (srv.fd < 0)
+		goto out_free;
+	srv.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	srv.src.on_ready = on_listen;
+	srv.tsrc.on_ready = on_timer;
+	srv.d = d;
+	if (srv.tfd < 0 || ev_add(srv.tfd, &srv.tsrc) < 0 ||
+	    ev_add(srv.fd, &srv.src) < 0) {
+		log_errno(LOG_LVL_CRITICAL, "cannot serve the control socket");
+		goto out_close;
+	}
+	log_info("control socket '%s'", path);
 	return 0;
+out_close:
+	srv.tfd = safe_close(srv.tfd);
+	srv.fd = safe_close(srv.fd);
+	unlink(path);
+out_free:
+	free(srv.path);
+	srv.path = NULL;
+	return -1;
+}
+
+/* Unlinks the socket only if it is still the one we bound: another igor
+ * may have replaced it, and its socket is not ours to remove. */
+static void socket_unlink(void)
+{
+	struct stat st;
+
+	if (lstat(srv.path, &st) == 0 && st.st_dev == srv.dev &&
+	    st.st_ino == srv.ino)
+		unlink(srv.path);
 }
 
 void ctlsrv_close(void)
 {
+	struct client *c;
+
+	if (!srv.path)
+		return;
+	for (c = srv.clients; c; c = c->next)
+		client_drop(c);
+	ctlsrv_sweep();
+	ev_del(srv.fd);
+	ev_del(srv.tfd);
+	srv.fd = safe_close(srv.fd);
+	srv.tfd = safe_close(srv.tfd);
+	socket_unlink();
+	free(srv.path);
+	srv.path = NULL;
 }
 
 void ctlsrv_sweep(void)
 {
+	struct client **pp = &srv.clients, *c;
+
+	while ((c = *pp)) {
+		if (!c->dead) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		rec_reader_release(&c->rd);
+		rec_buf_release(&c->out);
+		free(c);
+	}
 }

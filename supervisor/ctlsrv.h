@@ -1,5 +1,8 @@
 /*
- * ctlsrv: the supervisor's end of the control socket (igorctl).
+ * ctlsrv: the supervisor's end of the control socket (igorctl); the
+ * protocol is common/ctl.h's.  It registers its own sources with ev.h:
+ * the listening socket, one per client, and a timerfd for the clients'
+ * idle deadlines, armed only while a client is connected.
  */
 #ifndef IGOR_SUP_CTLSRV_H
 #define IGOR_SUP_CTLSRV_H
@@ -22,7 +25,8 @@ void ctlsrv_sweep(void);
 struct wk_report;
 
 /* The daemon's reload, for `igorctl reload` (daemon.c); rep (may be NULL)
- * receives what it did. */
-void daemon_reload(struct daemon *d, struct wk_report *rep);
+ * receives what it did.  Returns 0, or -1 when the reload was refused,
+ * the last line of rep then saying why. */
+int daemon_reload(struct daemon *d, struct wk_report *rep);
 
 #endif /* IGOR_SUP_CTLSRV_H */

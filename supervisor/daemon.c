@@ -119,18 +119,22 @@ static void keep_fixed_settings(struct daemon *d, struct settings *s)
 	}
 }
 
-void daemon_reload(struct daemon *d, struct wk_report *rep)
+int daemon_reload(struct daemon *d, struct wk_report *rep)
 {
 	struct main_conf mc;
 	struct settings s;
 	struct plugin_set set;
 
+	if (d->stopping) {
+		wk_report_add(rep, "refused the reload: igor is stopping");
+		return -1;
+	}
 	log_info("reloading");
 	if (daemon_load(d->o, d->lay, &mc, &s, &set, rep) < 0) {
 		log_error("reload: the main config is broken; keeping the running configuration");
 		wk_report_add(rep, "refused the reload: the main config is broken");
 		log_set_threshold(d->s.log_level);
-		return;
+		return -1;
 	}
 	keep_fixed_settings(d, &s);
 	main_conf_release(&d->mc);
@@ -141,6 +145,7 @@ void daemon_reload(struct daemon *d, struct wk_report *rep)
 	wk_broadcast_level(d->s.log_level);
 	wk_apply(&set, rep);
 	plugin_set_release(&set);
+	return 0;
 }
 
 static void on_signal(struct ev_src *src, uint32_t events)
@@ -155,8 +160,7 @@ static void on_signal(struct ev_src *src, uint32_t events)
 			wk_reap();
 			break;
 		case SIGHUP:
-			if (!d->stopping)
-				daemon_reload(d, NULL);
+			daemon_reload(d, NULL);
 			break;
 		case SIGTERM:
 		case SIGINT:

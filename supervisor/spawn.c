@@ -13,20 +13,6 @@
 
 #include "util.h"
 
-/* In the child: give the program a clean signal state. */
-static void reset_signals(void)
-{
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
-	int sig;
-
-	sigemptyset(&dfl.sa_mask);
-	for (sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL); /* fails harmlessly on KILL, STOP */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 /* In the child: put fds[i] at i.  Moves them out of the way first, so a
  * source already sitting on another target number is not clobbered. */
 static int place_fds(const int fds[SPAWN_FDS])
@@ -52,7 +38,7 @@ static void exec_child(const char *path, char *const argv[],
 	int err;
 
 	setpgid(0, 0);
-	reset_signals();
+	sig_reset_all();
 	if (place_fds(fds) == 0)
 		execv(path, argv);
 	err = errno;

@@ -1,0 +1,67 @@
+/*
+ * fuzz_ctl: raw bytes into the control socket's request decoder, as igor
+ * reads them from a client: through a rec_reader, split where the input's
+ * first byte says, then every request until the stream ends or breaks.
+ * The whole input is also decoded as one bare payload.
+ *
+ *   clang -g -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icommon \
+ *	tests/fuzz/fuzz_ctl.c common/ctl.c common/rec.c -lcbor
+ *   ./a.out tests/fuzz/corpus_ctl
+ */
+#include "ctl.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Keeps the compiler from dropping what it decoded. */
+static volatile size_t sink;
+
+static void check_request(const struct ctl_request *rq)
+{
+	/* What igor acts on must be what the protocol allows. */
+	if (rq->type != CTL_STATUS && rq->type != CTL_RESTART &&
+	    rq->type != CTL_RELOAD)
+		abort();
+	if (rq->type == CTL_RESTART &&
+	    !ctl_name_is_valid(rq->name, strlen(rq->name)))
+		abort();
+	sink += strlen(rq->name);
+}
+
+/* Feeds the stream in two parts, as two reads of a client would be. */
+static void read_stream(const uint8_t *data, size_t size, size_t split)
+{
+	struct rec_reader rd;
+	struct ctl_request rq;
+	const char *why;
+	size_t off = 0, end = split;
+	int n;
+
+	if (rec_reader_init(&rd, &ctl_request_proto) < 0)
+		return;
+	while (off < size) {
+		off += rec_reader_feed(&rd, data + off, end - off);
+		while ((n = ctl_next_request(&rd, &rq, &why)) > 0)
+			check_request(&rq);
+		if (n < 0)
+			break;
+		end = size;
+	}
+	sink += rec_reader_pending(&rd);
+	rec_reader_release(&rd);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ctl_request rq;
+	const char *why;
+
+	if (ctl_decode_request(data, size, &rq, &why) == 0)
+		check_request(&rq);
+	read_stream(data, size, size ? data[0] % (size + 1) : 0);
+	return 0;
+}

@@ -1,0 +1,367 @@
+/*
+ * ctl_test: the control protocol's round trips and rejects, table by
+ * table, and igorctl's UPTIME format.
+ *
+ * Hand-written frames are CBOR maps as in rec.h: A2 = map of 2 pairs,
+ * 00 18 20 = type 32 (CTL_STATUS), 10 01 = version (key 16) 1.
+ */
+#include "check.h"
+#include "ctl.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Feeds bytes to a fresh request reader; returns ctl_next_request's. */
+static int feed_request(const uint8_t *p, size_t len, struct ctl_request *rq,
+			const char **why, int *err)
+{
+	struct rec_reader rd;
+	int n;
+
+	if (rec_reader_init(&rd, &ctl_request_proto) < 0)
+		return -2;
+	rec_reader_feed(&rd, p, len);
+	errno = 0;
+	*why = "";
+	n = ctl_next_request(&rd, rq, why);
+	*err = errno;
+	rec_reader_release(&rd);
+	return n;
+}
+
+static int feed_reply(const struct rec_buf *b, struct ctl_reply *rp,
+		      const char **why)
+{
+	struct rec_reader rd;
+	int n;
+
+	if (rec_reader_init(&rd, &ctl_reply_proto) < 0)
+		return -2;
+	rec_reader_feed(&rd, b->data, b->len);
+	*why = "";
+	n = ctl_next_reply(&rd, rp, why);
+	rec_reader_release(&rd);
+	return n;
+}
+
+static void test_request_round_trips(void)
+{
+	static const struct ctl_request cases[] = {
+		{ CTL_STATUS, "" },
+		{ CTL_RELOAD, "" },
+		{ CTL_RESTART, "web" },
+		{ CTL_RESTART, "a.b_c-9" },
+		{ CTL_RESTART,
+		  "x234567890123456789012345678901234567890123456789012345678901234" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		struct rec_buf b = { 0 };
+		struct ctl_request got;
+		const char *why;
+		int err;
+
+		CHECK_INT(ctl_encode_request(&b, &cases[i]), 0,
+			  "request %zu (type %d '%s') encodes", i, cases[i].type,
+			  cases[i].name);
+		CHECK_INT(feed_request(b.data, b.len, &got, &why, &err), 1,
+			  "request %zu decodes (%s)", i, why);
+		CHECK_INT(got.type, cases[i].type, "request %zu type", i);
+		CHECK_STR(got.name, cases[i].name, "request %zu name", i);
+		rec_buf_release(&b);
+	}
+}
+
+static void test_request_encode_rejects(void)
+{
+	static const char *const names[] = {
+		"", "-x", "a/b", "a b", "caf\xc3\xa9",
+		"x2345678901234567890123456789012345678901234567890123456789012345",
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(names); i++) {
+		struct ctl_request rq = { .type = CTL_RESTART };
+		struct rec_buf b = { 0 };
+
+		snprintf(rq.name, sizeof(rq.name), "%s", names[i]);
+		if (strlen(names[i]) > CTL_NAME_MAX)
+			memcpy(rq.name, names[i], CTL_NAME_MAX + 1);
+		errno = 0;
+		CHECK_INT(ctl_encode_request(&b, &rq), -1,
+			  "restart of invalid name '%s' is not encoded", names[i]);
+		CHECK_INT(errno, EINVAL, "... with EINVAL");
+		rec_buf_release(&b);
+	}
+}
+
+struct reject {
+	const char *what;
+	const char *bytes; /* the whole frame, length prefix included */
+	size_t len;
+	int want;          /* ctl_next_request's return */
+	int err;           /* errno when want is -1 */
+};
+
+#define F(s) s, sizeof(s) - 1
+
+static const struct reject rejects[] = {
+	{ "well-formed status (control row)",
+	  F("\0\0\0\6\xa2\x00\x18\x20\x10\x01"), 1, 0 },
+	{ "version 2", F("\0\0\0\6\xa2\x00\x18\x20\x10\x02"), -1,
+	  EPROTONOSUPPORT },
+	{ "version 0", F("\0\0\0\6\xa2\x00\x18\x20\x10\x00"), -1,
+	  EPROTONOSUPPORT },
+	{ "no version", F("\0\0\0\4\xa1\x00\x18\x20"), -1, EBADMSG },
+	{ "reply type END sent as a request",
+	  F("\0\0\0\6\xa2\x00\x18\x2a\x10\x01"), -1, EPROTO },
+	{ "worker type 1 (HELLO) on the control socket",
+	  F("\0\0\0\5\xa2\x00\x01\x10\x01"), -1, EPROTO },
+	{ "type 0", F("\0\0\0\5\xa2\x00\x00\x10\x01"), -1, EPROTO },
+	{ "restart without a name", F("\0\0\0\6\xa2\x00\x18\x21\x10\x01"),
+	  -1, EBADMSG },
+	{ "restart with an empty name",
+	  F("\0\0\0\x08\xa3\x00\x18\x21\x10\x01\x11\x40"), -1, EINVAL },
+	{ "restart of '-x'",
+	  F("\0\0\0\x0a\xa3\x00\x18\x21\x10\x01\x11\x42-x"), -1, EINVAL },
+	{ "restart of 'a/b'",
+	  F("\0\0\0\x0b\xa3\x00\x18\x21\x10\x01\x11\x43" "a/b"), -1, EINVAL },
+	{ "restart of a name with a NUL",
+	  F("\0\0\0\x0a\xa3\x00\x18\x21\x10\x01\x11\x42" "a\0"), -1, EINVAL },
+	{ "name as a text string, not bytes",
+	  F("\0\0\0\x09\xa3\x00\x18\x21\x10\x01\x11\x61w"), -1, EBADMSG },
+	{ "version as bytes", F("\0\0\0\7\xa2\x00\x18\x20\x10\x41\x01"), -1,
+	  EBADMSG },
+	{ "status with a name",
+	  F("\0\0\0\x09\xa3\x00\x18\x20\x10\x01\x11\x41w"), -1, EBADMSG },
+	{ "unknown key 39", F("\0\0\0\x09\xa3\x00\x18\x20\x10\x01\x18\x27\x00"),
+	  -1, EBADMSG },
+	{ "repeated version",
+	  F("\0\0\0\x08\xa3\x00\x18\x20\x10\x01\x10\x01"), -1, EBADMSG },
+	{ "array, not a map", F("\0\0\0\2\x81\x00"), -1, EBADMSG },
+	{ "indefinite map",
+	  F("\0\0\0\7\xbf\x00\x18\x20\x10\x01\xff"), -1, EBADMSG },
+	{ "map declaring 200 pairs", F("\0\0\0\3\xb8\xc8\x00"), -1, EBADMSG },
+	{ "trailing byte", F("\0\0\0\7\xa2\x00\x18\x20\x10\x01\x00"), -1,
+	  EBADMSG },
+	{ "length over REC_MAX", F("\0\1\0\1\xa2"), -1, EMSGSIZE },
+	{ "length 2^32-1", F("\xff\xff\xff\xff"), -1, EMSGSIZE },
+	{ "truncated header", F("\0\0"), 0, 0 },
+	{ "truncated payload", F("\0\0\0\6\xa2\x00\x18"), 0, 0 },
+	{ "empty payload", F("\0\0\0\0"), -1, EBADMSG },
+	{ "a tag", F("\0\0\0\7\xc1\xa2\x00\x18\x20\x10\x01"), -1, EBADMSG },
+};
+
+static void test_request_rejects(void)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(rejects); i++) {
+		const struct reject *t = &rejects[i];
+		struct ctl_request rq;
+		const char *why;
+		int err, n;
+
+		n = feed_request((const uint8_t *)t->bytes, t->len, &rq, &why,
+				 &err);
+		CHECK_INT(n, t->want, "%s: returns %d (%s)", t->what, t->want,
+			  why);
+		if (t->want < 0)
+			CHECK_INT(err, t->err, "%s: errno", t->what);
+	}
+}
+
+static void test_decode_payload(void)
+{
+	static const uint8_t reload[] = { 0xa2, 0x00, 0x18, 0x22, 0x10, 0x01 };
+	struct ctl_request rq;
+	const char *why = "";
+
+	CHECK_INT(ctl_decode_request(reload, sizeof(reload), &rq, &why), 0,
+		  "a bare reload payload decodes (%s)", why);
+	CHECK_INT(rq.type, CTL_RELOAD, "... as CTL_RELOAD");
+	CHECK_INT(ctl_decode_request(reload, sizeof(reload) - 1, &rq, &why), -1,
+		  "a cut payload does not");
+}
+
+static void test_worker_round_trips(void)
+{
+	static const struct ctl_worker cases[] = {
+		{ "containers", "running", 4121, 11520, 0, 1843, 2, "", "" },
+		{ "flaky", "backoff", 0, -1, 7, 12, 0, "signal SEGV (watchdog)",
+		  "setup returned 1" },
+		{ "new", "starting", 99, -1, 0, 0, 0, "", "" },
+		{ "big", "running", 1, 0, INT64_MAX, INT64_MAX, INT64_MAX,
+		  "exit 255", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		const struct ctl_worker *w = &cases[i];
+		struct rec_buf b = { 0 };
+		struct ctl_reply *rp = calloc(1, sizeof(*rp));
+		const char *why;
+
+		if (!rp)
+			return;
+		CHECK_INT(ctl_encode_worker(&b, w), 0, "worker %zu encodes", i);
+		CHECK_INT(feed_reply(&b, rp, &why), 1, "worker %zu decodes (%s)",
+			  i, why);
+		CHECK_INT(rp->type, CTL_WORKER, "... as CTL_WORKER");
+		CHECK_STR(rp->w.name, w->name, "... name");
+		CHECK_STR(rp->w.state, w->state, "... state");
+		CHECK_INT(rp->w.pid, w->pid, "... pid");
+		CHECK_INT(rp->w.uptime_s, w->uptime_s, "... uptime");
+		CHECK_INT(rp->w.restarts, w->restarts, "... restarts");
+		CHECK_INT(rp->w.events, w->events, "... events");
+		CHECK_INT(rp->w.overflows, w->overflows, "... overflows");
+		CHECK_STR(rp->w.last_exit, w->last_exit, "... last_exit");
+		CHECK_STR(rp->w.error, w->error, "... error");
+		rec_buf_release(&b);
+		free(rp);
+	}
+}
+
+static void test_msg_round_trips(void)
+{
+	static const struct {
+		enum ctl_type type;
+		const char *msg;
+	} cases[] = {
+		{ CTL_LINE, "started web" },
+		{ CTL_LINE, "refused /etc/igor/x.conf:3: missing key 'plugin'" },
+		{ CTL_ERROR, "no plugin named 'nope'" },
+		{ CTL_ERROR, "" },
+	};
+	struct ctl_reply *rp = calloc(1, sizeof(*rp));
+	struct rec_buf b = { 0 };
+	const char *why;
+	size_t i;
+
+	if (!rp)
+		return;
+	for (i = 0; i < NELEM(cases); i++) {
+		b.len = 0;
+		CHECK_INT(ctl_encode_msg(&b, cases[i].type, cases[i].msg), 0,
+			  "message '%s' encodes", cases[i].msg);
+		CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes (%s)", why);
+		CHECK_INT(rp->type, cases[i].type, "... type");
+		CHECK_STR(rp->msg, cases[i].msg, "... text");
+	}
+	b.len = 0;
+	CHECK_INT(ctl_encode_end(&b), 0, "END encodes");
+	CHECK_INT(feed_reply(&b, rp, &why), 1, "END decodes");
+	CHECK_INT(rp->type, CTL_END, "... as CTL_END");
+	rec_buf_release(&b);
+	free(rp);
+}
+
+static void test_long_msg_is_cut(void)
+{
+	struct ctl_reply *rp = calloc(1, sizeof(*rp));
+	char *msg = malloc(CTL_MSG_MAX + 100);
+	struct rec_buf b = { 0 };
+	const char *why;
+
+	if (!rp || !msg)
+		goto out;
+	memset(msg, 'm', CTL_MSG_MAX + 99);
+	msg[CTL_MSG_MAX + 99] = '\0';
+	CHECK_INT(ctl_encode_msg(&b, CTL_LINE, msg), 0,
+		  "a message over CTL_MSG_MAX encodes");
+	CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes");
+	CHECK_INT(strlen(rp->msg), CTL_MSG_MAX, "... cut to CTL_MSG_MAX");
+out:
+	rec_buf_release(&b);
+	free(msg);
+	free(rp);
+}
+
+static void test_reply_rejects(void)
+{
+	static const struct {
+		const char *what;
+		const char *bytes;
+		size_t len;
+	} cases[] = {
+		{ "status request sent as a reply",
+		  F("\0\0\0\6\xa2\x00\x18\x20\x10\x01") },
+		{ "worker without counters",
+		  F("\0\0\0\x10\xa3\x00\x18\x28\x11\x41w\x12\x47running") },
+		{ "worker with a state in capitals",
+		  F("\0\0\0\x11\xa6\x00\x18\x28\x11\x41w\x12\x42UP\x15\x00\x16\x00\x17\x00") },
+		{ "worker with an invalid name",
+		  F("\0\0\0\x11\xa6\x00\x18\x28\x11\x41/\x12\x42up\x15\x00\x16\x00\x17\x00") },
+		{ "message with a NUL", F("\0\0\0\x08\xa2\x00\x18\x29\x1a\x42x\0") },
+	};
+	struct ctl_reply *rp = calloc(1, sizeof(*rp));
+	size_t i;
+
+	if (!rp)
+		return;
+	for (i = 0; i < NELEM(cases); i++) {
+		struct rec_buf b = { (uint8_t *)cases[i].bytes, cases[i].len, 0 };
+		const char *why;
+
+		CHECK_INT(feed_reply(&b, rp, &why), -1, "reply %s is refused (%s)",
+			  cases[i].what, why);
+	}
+	free(rp);
+}
+
+static void test_uptime(void)
+{
+	static const struct {
+		int64_t s;
+		const char *want;
+	} cases[] = {
+		{ 0, "0s" }, { 42, "42s" }, { 59, "59s" }, { 60, "1m0s" },
+		{ 725, "12m5s" }, { 3599, "59m59s" }, { 3600, "1h0m" },
+		{ 11520, "3h12m" }, { 86399, "23h59m" }, { 86400, "1d0h" },
+		{ 187200, "2d4h" }, { -5, "0s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++)
+		CHECK_STR(ctl_uptime_str(cases[i].s, buf, sizeof(buf)),
+			  cases[i].want, "uptime %lld s", (long long)cases[i].s);
+}
+
+static void test_names(void)
+{
+	static const struct {
+		const char *name;
+		bool want;
+	} cases[] = {
+		{ "web", true }, { "a.b_c-D9", true }, { "x-", true },
+		{ "-x", false }, { "", false }, { "a b", false },
+		{ "a/b", false }, { "a:b", false },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++)
+		CHECK_INT(ctl_name_is_valid(cases[i].name, strlen(cases[i].name)),
+			  cases[i].want, "name '%s' valid", cases[i].name);
+}
+
+int main(void)
+{
+	test_request_round_trips();
+	test_request_encode_rejects();
+	test_request_rejects();
+	test_decode_payload();
+	test_worker_round_trips();
+	test_msg_round_trips();
+	test_long_msg_is_cut();
+	test_reply_rejects();
+	test_uptime();
+	test_names();
+	return check_done();
+}
