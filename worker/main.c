@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "abi_log.h"
+#include "abi_spawn.h"
 #include "cfg.h"
 #include "emit.h"
 #include "ino.h"
@@ -104,8 +105,10 @@ static void on_signal_ready(struct ev_src *src, uint32_t events)
 	(void)src, (void)events;
 	while ((n = read(sig_pipe[0], c, sizeof(c))) > 0)
 		for (i = 0; i < n; i++)
-			if (c[i] == SIGTERM || c[i] == SIGINT)
-				loop_stop(0);
+			if (c[i] == SIGCHLD)
+				abi_spawn_on_sigchld();
+			else if (c[i] == SIGTERM || c[i] == SIGINT)
+				abi_spawn_stop(); /* loop_stop once children are gone */
 }
 
 static struct ev_src signal_src = { on_signal_ready };
@@ -119,6 +122,9 @@ static int trap_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = SA_RESTART;
 	if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+		return -1;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP; /* igor_spawn's reaper */
+	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		return -1;
 	signal(SIGPIPE, SIG_IGN);
 	return ev_add(sig_pipe[0], &signal_src);

@@ -140,6 +140,103 @@ void igor_log(igor_logger *l, int level, const char *fmt, ...)
 #define igor_error(l, ...) igor_log((l), IGOR_ERROR, __VA_ARGS__)
 #define igor_critical(l, ...) igor_log((l), IGOR_CRITICAL, __VA_ARGS__)
 
+/* ---- timers ----------------------------------------------------------- */
+
+/* Opaque; owned by the plugin from igor_timer_new to igor_timer_free. */
+typedef struct igor_timer igor_timer;
+
+/* t and arg as given to igor_timer_new; called from the worker's loop. */
+typedef void igor_timer_fn(igor_timer *t, void *arg);
+
+/*
+ * Makes a one-shot timer, disarmed, that calls cb(t, arg) from the
+ * worker's event loop when it expires.  The timer is owned by the plugin
+ * until igor_timer_free; arg is the plugin's, never touched by the worker.
+ * Call it and the other igor_timer_* functions from the loop's thread
+ * (setup or a callback).  Returns NULL with errno set.
+ */
+igor_timer *igor_timer_new(igor_inotify_factory *f, igor_timer_fn *cb,
+			   void *arg);
+
+/*
+ * Arms t to fire once, ms milliseconds from now (0 or less: at the next
+ * turn of the loop), replacing any earlier arming; t may be re-armed from
+ * its own callback.  Returns 0, or -1 with errno set.
+ */
+int igor_timer_arm(igor_timer *t, long long ms);
+
+/* Disarms t: no callback follows, not even for an expiry already due.
+ * Returns 0, or -1 with errno set. */
+int igor_timer_disarm(igor_timer *t);
+
+/*
+ * Disarms and frees t, which is invalid afterwards; safe from any
+ * callback, t's own included.  NULL is ignored.
+ */
+void igor_timer_free(igor_timer *t);
+
+/* ---- child processes -------------------------------------------------- */
+
+/*
+ * Opaque; owned by the worker.  Borrowed by the plugin from igor_spawn
+ * until its exit callback returns; invalid afterwards.
+ */
+typedef struct igor_child igor_child;
+
+/*
+ * Called once, from the worker's loop, when the child has exited and has
+ * been reaped; status is waitpid(2)'s (WIFEXITED, WEXITSTATUS, ...).  The
+ * child's output written before it exited has been delivered by then.
+ */
+typedef void igor_exit_fn(igor_child *child, int status, void *arg);
+
+/* One line of the child's stdout, without its newline; line is borrowed
+ * until the callback returns. */
+typedef void igor_line_fn(igor_child *child, const char *line, void *arg);
+
+/*
+ * What to run.  The struct may grow: set size to sizeof(struct
+ * igor_spawn_args) as your header has it; fields past size count as zero.
+ * Every pointer is borrowed for the call only: igor_spawn copies what
+ * it keeps.
+ */
+struct igor_spawn_args {
+	size_t size;             /* sizeof(struct igor_spawn_args) */
+	const char *const *argv; /* NULL-terminated; argv[0] found via PATH */
+	const char *const *env;  /* NULL-terminated "NAME=VALUE" set on top
+				    of the worker's environment ("NAME"
+				    alone removes it), or NULL */
+	long long timeout_ms;    /* > 0: SIGTERM to the child's process
+				    group after this, SIGKILL 5 s later */
+	igor_exit_fn *on_exit;   /* NULL: nobody is told */
+	igor_line_fn *on_stdout; /* NULL: stdout lines go to the log at INFO */
+	void *arg;               /* the plugin's, passed back unchanged */
+};
+
+/*
+ * Starts argv without a shell and without waiting for it.  The child runs
+ * in its own process group, in the worker's directory (the config file's),
+ * with stdin from /dev/null, no signal blocked or ignored, and no fd of
+ * the worker but 0-2.  Its stdout lines go to on_stdout or to the log at
+ * INFO, its stderr lines to the log at WARNING, both as "plugin NAME".
+ * The worker reaps it and calls on_exit.  When the worker is told to
+ * stop, it sends SIGTERM to every child's process group and waits for
+ * them up to 2 seconds before SIGKILL; a child of a worker that dies gets
+ * SIGKILL.  Call it from the loop's thread.  Returns the child, or NULL
+ * with errno set (ENOENT: argv[0] not found; EACCES; EINVAL: a bad size
+ * or an empty argv; ESHUTDOWN: the worker is stopping); nothing was
+ * started then.
+ */
+igor_child *igor_spawn(igor_inotify_factory *f,
+		       const struct igor_spawn_args *args);
+
+/* Sends sig to child's process group, as killpg(2).  Returns 0, or -1 with
+ * errno set. */
+int igor_child_kill(igor_child *child, int sig);
+
+/* The child's process id, which is also its process group id. */
+int igor_child_pid(const igor_child *child);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,578 @@
+/*
+ * abi_spawn.c: see abi_spawn.h.  igor_spawn forks and execs a command for
+ * the plugin without blocking the loop for longer than the exec itself,
+ * logs its output line by line, reaps it on SIGCHLD and kills it on
+ * timeout.
+ *
+ * Each child leads its own process group, so a timeout or a stop reaches
+ * the whole command (a script and what it started), not just its first
+ * process.  The price: the supervisor's kill of the worker's group no
+ * longer covers it, so the worker terminates its children itself when
+ * told to stop, and the kernel kills each child (PR_SET_PDEATHSIG) when
+ * the worker dies without being told.
+ *
+ * A child's struct outlives its exit while a descendant still holds its
+ * output pipes: the lines keep reaching the log, and closing the pipes
+ * early would kill such a descendant with SIGPIPE.  Like timers, the
+ * structs are recycled, never freed, since the loop's current batch may
+ * still point at them.  The children are the worker's single set of
+ * processes, so their list is file-static.
+ */
+#include "abi_spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "ev.h"
+#include "igor/plugin.h"
+#include "ino.h"
+#include "loop.h"
+#include "util.h"
+
+extern char **environ;
+
+enum {
+	SPAWN_LINE_MAX = 4096,      /* longer lines are logged in pieces */
+	SPAWN_KILL_AFTER_MS = 5000, /* SIGTERM, then SIGKILL this much later */
+	SPAWN_STOP_GRACE_MS = 2000, /* on stop, wait this long for children */
+	SPAWN_DRAIN_READS = 64,     /* bound on reads at exit: a writer
+				       that never stops cannot hold us */
+	SPAWN_LABEL_MAX = 64,
+};
+
+struct stream {
+	struct ev_src src; /* first: the loop hands it back */
+	struct igor_child *child;
+	int fd;            /* -1 once at end of file */
+	int level;
+	size_t len;
+	char buf[SPAWN_LINE_MAX + 1];
+};
+
+struct igor_child {
+	pid_t pid;         /* 0 once reaped */
+	bool in_use;
+	bool termed;       /* the timeout sent SIGTERM already */
+	struct stream out, err;
+	igor_exit_fn *on_exit;
+	igor_line_fn *on_stdout;
+	void *arg;
+	igor_timer *timer; /* the timeout; NULL without one */
+	long long timeout_ms;
+	char label[SPAWN_LABEL_MAX]; /* argv[0], for messages */
+	struct igor_child *next, *prev; /* live list, or free list (next) */
+};
+
+static struct igor_child *live, *free_children;
+static bool stopping;
+static igor_timer *stop_timer;
+
+static void spawn_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void spawn_log(int level, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		emit_log(level, msg, (size_t)n < sizeof(msg) ? (size_t)n
+							     : sizeof(msg) - 1);
+}
+
+/* ---- the live list ------------------------------------------------------ */
+
+static struct igor_child *child_get(void)
+{
+	struct igor_child *c = free_children;
+
+	if (c)
+		free_children = c->next;
+	else
+		c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	c->out.fd = c->err.fd = -1;
+	c->in_use = true;
+	return c;
+}
+
+static void child_link(struct igor_child *c)
+{
+	c->prev = NULL;
+	c->next = live;
+	if (live)
+		live->prev = c;
+	live = c;
+}
+
+/* Back to the free list once reaped and both pipes are closed. */
+static void child_release_if_done(struct igor_child *c)
+{
+	if (!c->in_use || c->pid || c->out.fd >= 0 || c->err.fd >= 0)
+		return;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		live = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->in_use = false;
+	c->next = free_children;
+	free_children = c;
+}
+
+static bool has_unreaped(void)
+{
+	struct igor_child *c;
+
+	for (c = live; c; c = c->next)
+		if (c->pid)
+			return true;
+	return false;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void stream_line(struct stream *s, char *line, size_t len)
+{
+	struct igor_child *c = s->child;
+
+	if (s == &c->out && c->on_stdout) {
+		line[len] = '\0';
+		c->on_stdout(c, line, c->arg);
+		return;
+	}
+	emit_log(s->level, line, len);
+}
+
+/* Hands out every complete line in the buffer (every byte when flush). */
+static void stream_lines(struct stream *s, bool flush)
+{
+	char *start = s->buf, *nl;
+	size_t left = s->len;
+
+	while ((nl = memchr(start, '\n', left))) {
+		stream_line(s, start, (size_t)(nl - start));
+		left -= (size_t)(nl - start) + 1;
+		start = nl + 1;
+	}
+	if (left && (flush || left == SPAWN_LINE_MAX)) {
+		stream_line(s, start, left);
+		left = 0;
+	}
+	memmove(s->buf, start, left);
+	s->len = left;
+}
+
+static void stream_close(struct stream *s)
+{
+	stream_lines(s, true);
+	ev_del(s->fd);
+	s->fd = safe_close(s->fd);
+}
+
+/* One read: 1 when it got bytes, 0 at end of file, -1 when empty now. */
+static int stream_read(struct stream *s)
+{
+	ssize_t n;
+
+	if (s->fd < 0)
+		return 0;
+	n = read(s->fd, s->buf + s->len, SPAWN_LINE_MAX - s->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	if (n <= 0) {
+		stream_close(s);
+		return 0;
+	}
+	s->len += (size_t)n;
+	stream_lines(s, false);
+	return 1;
+}
+
+static void on_stream_ready(struct ev_src *src, uint32_t events)
+{
+	struct stream *s = (struct stream *)src;
+	struct igor_child *c = s->child;
+
+	(void)events;
+	if (!c || !c->in_use)
+		return; /* a stale wake-up of a recycled child */
+	if (stream_read(s) == 0)
+		child_release_if_done(c);
+}
+
+/* What the child wrote before it exited is in the pipe: read it all now,
+ * so on_exit comes after the output, as the reader expects. */
+static void stream_drain(struct stream *s)
+{
+	int i;
+
+	for (i = 0; i < SPAWN_DRAIN_READS && stream_read(s) > 0; i++)
+		;
+}
+
+/* ---- exit, timeout, stop ------------------------------------------------ */
+
+static void stop_done(void)
+{
+	igor_timer_free(stop_timer);
+	stop_timer = NULL;
+	loop_stop(0);
+}
+
+static void child_exited(struct igor_child *c, int status)
+{
+	stream_drain(&c->out);
+	stream_drain(&c->err);
+	igor_timer_free(c->timer);
+	c->timer = NULL;
+	c->pid = 0; /* reaped: its pid may be reused, never signal it again */
+	if (c->on_exit)
+		c->on_exit(c, status, c->arg);
+	c->on_stdout = NULL; /* the plugin's handle is gone: lines to the log */
+	child_release_if_done(c);
+	if (stopping && !has_unreaped())
+		stop_done();
+}
+
+void abi_spawn_on_sigchld(void)
+{
+	struct igor_child *c, *next;
+	int status;
+	pid_t r;
+
+	for (c = live; c; c = next) {
+		next = c->next;
+		if (!c->pid)
+			continue;
+		status = 0;
+		r = waitpid(c->pid, &status, WNOHANG);
+		if (r == 0 || (r < 0 && errno != ECHILD))
+			continue;
+		if (r < 0) /* reaped behind our back: the status is lost */
+			status = W_EXITCODE(255, 0);
+		child_exited(c, status);
+	}
+}
+
+/* Signals c's process group, or c alone when it left its group (setsid). */
+static int child_signal(struct igor_child *c, int sig)
+{
+	if (kill(-c->pid, sig) == 0)
+		return 0;
+	return errno == ESRCH ? kill(c->pid, sig) : -1;
+}
+
+static void on_timeout(igor_timer *t, void *arg)
+{
+	struct igor_child *c = arg;
+
+	if (!c->pid)
+		return;
+	if (c->termed) {
+		spawn_log(IGOR_WARNING, "'%s' (pid %d) ignored SIGTERM for %d s; sending SIGKILL",
+			  c->label, (int)c->pid, SPAWN_KILL_AFTER_MS / 1000);
+		child_signal(c, SIGKILL);
+		return;
+	}
+	spawn_log(IGOR_WARNING, "'%s' (pid %d) still running after its timeout of %.3g s; sending SIGTERM",
+		  c->label, (int)c->pid, (double)c->timeout_ms / 1000);
+	child_signal(c, SIGTERM);
+	c->termed = true;
+	igor_timer_arm(t, SPAWN_KILL_AFTER_MS);
+}
+
+static void kill_all(int sig)
+{
+	struct igor_child *c;
+
+	for (c = live; c; c = c->next)
+		if (c->pid)
+			child_signal(c, sig);
+}
+
+static void on_stop_grace(igor_timer *t, void *arg)
+{
+	(void)t, (void)arg;
+	spawn_log(IGOR_WARNING, "children still running %d s after SIGTERM; sending SIGKILL",
+		  SPAWN_STOP_GRACE_MS / 1000);
+	kill_all(SIGKILL);
+	stop_done();
+}
+
+void abi_spawn_stop(void)
+{
+	if (stopping)
+		return;
+	stopping = true;
+	if (!has_unreaped()) {
+		loop_stop(0);
+		return;
+	}
+	kill_all(SIGTERM);
+	stop_timer = igor_timer_new(ino_factory(), on_stop_grace, NULL);
+	if (!stop_timer || igor_timer_arm(stop_timer, SPAWN_STOP_GRACE_MS) < 0) {
+		kill_all(SIGKILL);
+		stop_done();
+	}
+}
+
+/* ---- starting ----------------------------------------------------------- */
+
+static bool env_overrides(const char *var, const char *const *env)
+{
+	size_t len = strcspn(var, "=");
+
+	for (; env && *env; env++)
+		if (strncmp(*env, var, len) == 0 &&
+		    ((*env)[len] == '=' || (*env)[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* The worker's environment with env on top; the array is owned by the
+ * caller (free()), the strings are borrowed from environ and env. */
+static char **env_build(const char *const *env)
+{
+	size_t n = 0, m = 0, i;
+	char **envp;
+
+	while (environ[n])
+		n++;
+	while (env && env[m])
+		m++;
+	envp = calloc(n + m + 1, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (i = n = 0; environ[i]; i++)
+		if (!env_overrides(environ[i], env))
+			envp[n++] = environ[i];
+	for (i = 0; i < m; i++)
+		if (strchr(env[i], '='))
+			envp[n++] = (char *)env[i];
+	return envp;
+}
+
+/* In the child: only async-signal-safe calls until exec. */
+static void exec_child(const struct igor_spawn_args *a, char **envp,
+		       const int fds[3], int report, pid_t parent)
+{
+	int err, i;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127); /* the worker died before the line above */
+	sig_reset_all();
+	for (i = 0; i < 3; i++) /* fds are >= 3: 0-2 are always open */
+		if (dup2(fds[i], i) < 0)
+			goto out_report;
+	/* What the plugin opened without CLOEXEC stops here too. */
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 && errno != ENOSYS &&
+	    errno != EINVAL)
+		goto out_report;
+	execvpe(a->argv[0], (char *const *)a->argv, envp);
+out_report:
+	err = errno;
+	(void)!write(report, &err, sizeof(err));
+	_exit(127);
+}
+
+/* The pipes of a new child: fds[] for the child (stdin, stdout, stderr),
+ * the parent's read ends in c. */
+static int child_pipes(struct igor_child *c, int fds[3])
+{
+	int out[2], err[2];
+
+	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fds[0] < 0)
+		return -1;
+	if (pipe2(out, O_CLOEXEC) < 0)
+		goto out_null;
+	if (pipe2(err, O_CLOEXEC) < 0)
+		goto out_out;
+	fd_nonblock(out[0], true);
+	fd_nonblock(err[0], true);
+	c->out.fd = out[0];
+	c->err.fd = err[0];
+	fds[1] = out[1];
+	fds[2] = err[1];
+	return 0;
+out_out:
+	safe_close(out[0]);
+	safe_close(out[1]);
+out_null:
+	fds[0] = safe_close(fds[0]);
+	return -1;
+}
+
+static void close_fds(int fds[3])
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		fds[i] = safe_close(fds[i]);
+}
+
+/* Waits for exec: 0 once it succeeded, else -1 with the child's errno. */
+static int wait_exec(pid_t pid, int report)
+{
+	ssize_t n;
+	int err;
+
+	do
+		n = read(report, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(err))
+		return 0;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	errno = err;
+	return -1;
+}
+
+static pid_t fork_exec(const struct igor_spawn_args *a, int fds[3])
+{
+	int report[2], saved;
+	char **envp;
+	pid_t pid = -1, self = getpid();
+
+	envp = env_build(a->env);
+	if (!envp)
+		return -1;
+	if (pipe2(report, O_CLOEXEC) < 0)
+		goto out_env;
+	pid = fork();
+	if (pid == 0)
+		exec_child(a, envp, fds, report[1], self);
+	if (pid > 0)
+		setpgid(pid, pid); /* also here: no window where a kill misses */
+	report[1] = safe_close(report[1]);
+	if (pid > 0 && wait_exec(pid, report[0]) < 0)
+		pid = -1;
+	saved = errno;
+	safe_close(report[0]);
+	errno = saved;
+out_env:
+	free(envp);
+	return pid;
+}
+
+static void child_watch(struct igor_child *c)
+{
+	struct stream *s[2] = { &c->out, &c->err };
+	int i;
+
+	c->out.level = IGOR_INFO;
+	c->err.level = IGOR_WARNING;
+	for (i = 0; i < 2; i++) {
+		s[i]->src.on_ready = on_stream_ready;
+		s[i]->child = c;
+		if (ev_add(s[i]->fd, &s[i]->src) < 0)
+			s[i]->fd = safe_close(s[i]->fd); /* output lost, not the exit */
+	}
+	if (c->timeout_ms <= 0)
+		return;
+	c->timer = igor_timer_new(ino_factory(), on_timeout, c);
+	if (c->timer && igor_timer_arm(c->timer, c->timeout_ms) < 0) {
+		igor_timer_free(c->timer);
+		c->timer = NULL;
+	}
+	if (!c->timer)
+		spawn_log(IGOR_ERROR, "cannot arm the timeout of '%s': %s",
+			  c->label, strerror(errno));
+}
+
+static int args_copy(const struct igor_spawn_args *in,
+		     struct igor_spawn_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!in || in->size < offsetof(struct igor_spawn_args, env)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(a, in, in->size < sizeof(*a) ? in->size : sizeof(*a));
+	if (!a->argv || !a->argv[0] || !a->argv[0][0]) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+igor_child *igor_spawn(igor_inotify_factory *f,
+		       const struct igor_spawn_args *args)
+{
+	struct igor_spawn_args a;
+	struct igor_child *c;
+	int fds[3] = { -1, -1, -1 }, saved;
+
+	if (f != ino_factory() || args_copy(args, &a) < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (stopping) {
+		errno = ESHUTDOWN;
+		return NULL;
+	}
+	c = child_get();
+	if (!c)
+		return NULL;
+	if (child_pipes(c, fds) < 0)
+		goto out_child;
+	c->pid = fork_exec(&a, fds);
+	saved = errno;
+	close_fds(fds);
+	errno = saved;
+	if (c->pid < 0)
+		goto out_pipes;
+	c->on_exit = a.on_exit;
+	c->on_stdout = a.on_stdout;
+	c->arg = a.arg;
+	c->timeout_ms = a.timeout_ms;
+	snprintf(c->label, sizeof(c->label), "%s", a.argv[0]);
+	child_link(c);
+	child_watch(c);
+	return c;
+out_pipes:
+	c->out.fd = safe_close(c->out.fd); /* safe_close keeps errno */
+	c->err.fd = safe_close(c->err.fd);
+out_child:
+	c->pid = 0;
+	c->in_use = false;
+	c->next = free_children;
+	free_children = c;
+	return NULL;
+}
+
+int igor_child_kill(igor_child *child, int sig)
+{
+	if (!child || !child->in_use || !child->pid) {
+		errno = ESRCH;
+		return -1;
+	}
+	return child_signal(child, sig);
+}
+
+int igor_child_pid(const igor_child *child)
+{
+	return child ? (int)child->pid : -1;
+}
