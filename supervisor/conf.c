@@ -130,6 +130,12 @@ static int load_restart(const struct cfg_pair *p, const char *file,
 			cfg_errs_add(warns, file, q->line,
 				     "unknown key 'restart.%s' ignored", q->key);
 	}
+	/* A zero delay would restart a crashing plugin in a tight loop. */
+	if (!ret && rp->delay_ms < 1) {
+		cfg_errs_add(errs, file, p->line,
+			     "restart delay must be at least 0.001 seconds");
+		ret = -1;
+	}
 	if (!ret && rp->delay_ms > rp->max_delay_ms) {
 		cfg_errs_add(errs, file, p->line,
 			     "restart delay is larger than max_delay");

@@ -82,6 +82,7 @@ static void start(struct wk *w)
 	w->killed_by_watchdog = false;
 	w->want_restart = false;
 	w->started_ms = now_ms();
+	w->ready_ms = 0;
 	w->deadline_ms = 0;
 	w->starts++;
 	if (spawn_worker(w) < 0) {
@@ -91,6 +92,9 @@ static void start(struct wk *w)
 	}
 	w->error[0] = '\0';
 	w->state = WK_STARTING;
+	/* With a watchdog, a setup that never returns is a hang too. */
+	if (w->conf->watchdog_ms)
+		w->deadline_ms = w->started_ms + w->conf->watchdog_ms;
 	log_info("plugin '%s' started (pid %d)", w->name, (int)w->pid);
 }
 
@@ -138,7 +142,8 @@ static void enter_backoff(struct wk *w, int64_t uptime_ms)
 /* The process ended without being asked to. */
 static void exited(struct wk *w)
 {
-	int64_t uptime = w->started_ms ? now_ms() - w->started_ms : 0;
+	/* "Stayed up" counts from ready: a setup that fails is no uptime. */
+	int64_t uptime = w->ready_ms ? now_ms() - w->ready_ms : 0;
 	bool final = w->fail_kind == REC_FAIL_LOAD ||
 		     w->fail_kind == REC_FAIL_CONFIG;
 
@@ -225,6 +230,17 @@ static void watchdog_tick(struct wk *w)
 	kill_now(w);
 }
 
+static void setup_timed_out(struct wk *w)
+{
+	log_error("plugin '%s' (pid %d): watchdog: setup did not return in %.3g s; killing it",
+		  w->name, (int)w->pid, (double)w->conf->watchdog_ms / 1000);
+	snprintf(w->error, sizeof(w->error),
+		 "watchdog: setup did not return in %.3g s",
+		 (double)w->conf->watchdog_ms / 1000);
+	w->killed_by_watchdog = true;
+	kill_now(w);
+}
+
 static void mark_restart(struct wk *w)
 {
 	w->want_restart = true;
@@ -233,7 +249,7 @@ static void mark_restart(struct wk *w)
 typedef void wk_action(struct wk *w);
 
 static wk_action *const wk_actions[WK_NSTATES][WK_NEVENTS] = {
-	[WK_STARTING] = { become_running, exited, ignore, begin_stop,
+	[WK_STARTING] = { become_running, exited, setup_timed_out, begin_stop,
 			  begin_restart, kill_now },
 	[WK_RUNNING] = { ignore, exited, watchdog_tick, begin_stop,
 			 begin_restart, kill_now },

@@ -100,9 +100,26 @@ test_expect_success 'a hung callback is killed by the watchdog and restarted' '
 	wait_ready hang 2 && test "$(worker_pid hang)" != "$old"
 '
 
+test_expect_success 'with a watchdog, a setup that never returns is killed and retried' '
+	write_conf slowsetup.conf <<-EOF &&
+	name: slowsetup
+	plugin: $TPLUG/tplug.so
+	setup_hang: true
+	watchdog: 0.3
+	EOF
+	kill -HUP $IGOR_PID &&
+	wait_for "log_has \"ERROR igor: plugin .slowsetup. (pid [0-9]*): watchdog: setup did not return in 0.3 s; killing it\"" &&
+	wait_for "log_has \"plugin .slowsetup. (pid [0-9]*) exited: signal KILL (watchdog)\"" &&
+	wait_for "[ \$(log_count \"plugin .slowsetup. started\") -ge 2 ]" &&
+	rm $T/conf/slowsetup.conf && kill -HUP $IGOR_PID &&
+	wait_for "log_has \"reload: plugin .slowsetup. removed\"" &&
+	wait_for "[ \$(children_of $IGOR_PID | wc -w) -eq 2 ]"
+'
+
 test_expect_success 'an idle igor without a watchdog makes no wakeups' '
 	rm $T/conf/hang.conf && kill -HUP $IGOR_PID &&
 	wait_for "log_has \"plugin .hang. (pid [0-9]*) stopped\"" &&
+	wait_for "[ \$(children_of $IGOR_PID | wc -w) -eq 1 ]" &&
 	sw() { awk "/ctxt_switches/ { n += \$2 } END { print n }" /proc/$IGOR_PID/status; } &&
 	a=$(sw) && w=$(worker_pid crashy) &&
 	wa=$(awk "/ctxt_switches/ { n += \$2 } END { print n }" /proc/$w/status) &&
@@ -114,6 +131,9 @@ test_expect_success 'an idle igor without a watchdog makes no wakeups' '
 '
 
 test_expect_success 'a worker that ignores SIGTERM is killed after stop_timeout; igor exits 0' '
+	printf "restart:\n  delay: 0\n" >$T/bad-restart.conf &&
+	test_status 1 env IGOR_CONFIG=$T/bad-restart.conf IGOR_CONFIG_DIR=$T/conf "$IGOR" -t 2>err &&
+	grep -q "^$T/bad-restart.conf:1: restart delay must be at least 0.001 seconds$" err &&
 	write_conf stubborn.conf <<-EOF &&
 	name: stubborn
 	plugin: $TPLUG/tplug.so

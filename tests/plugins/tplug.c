@@ -5,6 +5,7 @@
  * Keys (all optional):
  *   paths: [dir...]        watched with every event
  *   setup_return: N        setup returns N
+ *   setup_hang: true       setup never returns
  *   log_then_crash: true   logs "last words" in setup, then segfaults
  *   crash_on: NAME         segfaults on an event whose name is NAME
  *   exit_on: NAME          exit(0) on an event whose name is NAME
@@ -85,6 +86,8 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 	exit_on = igor_config_str(c, "exit_on", NULL);
 	hang_on = igor_config_str(c, "hang_on", NULL);
 	misbehave_in_setup(c);
+	while (igor_config_bool(c, "setup_hang", false))
+		pause();
 	if (igor_config_int(c, "setup_return", 0))
 		return (int)igor_config_int(c, "setup_return", 0);
 	in = igor_inotify_new(f, on_event, NULL);
