@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "trust.h"
 #include "util.h"
 
 /* ---- scalar checks, each naming the key and what it wants ---------------- */
@@ -389,6 +390,7 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 				       struct cfg_errs *errs)
 {
 	struct plugin_conf *pc = calloc(1, sizeof(*pc));
+	char why[CFG_ERR_MSG];
 
 	if (!pc || !(pc->file = strdup(file))) {
 		cfg_errs_add(errs, file, 1, "out of memory");
@@ -397,6 +399,11 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 	if (cfg_read_file(file, &pc->bytes, &pc->len) < 0) {
 		cfg_errs_add(errs, file, 1, "cannot read '%s': %s", file,
 			     strerror(errno));
+		goto out_free;
+	}
+	/* As root, a config anyone else could change would hand them root. */
+	if (trust_is_required(0) && trust_check(file, why, sizeof(why)) < 0) {
+		cfg_errs_add(errs, file, 1, "%s", why);
 		goto out_free;
 	}
 	if (cfg_parse(file, pc->bytes, pc->len, &pc->tree, errs) < 0)

@@ -25,9 +25,13 @@ struct igor_timer {
 	igor_timer_fn *cb; /* NULL while on the free list */
 	void *arg;
 	struct igor_timer *next_free;
+	struct igor_timer *next_all;
 };
 
 static struct igor_timer *free_timers;
+/* Every timer ever made: they live as long as the worker, and the leak
+ * checkers must see them reachable at exit. */
+static struct igor_timer *all_timers;
 
 static void on_timer_ready(struct ev_src *src, uint32_t events)
 {
@@ -54,6 +58,8 @@ static struct igor_timer *timer_alloc(void)
 		goto out_free;
 	if (ev_add(t->fd, &t->src) < 0)
 		goto out_close;
+	t->next_all = all_timers;
+	all_timers = t;
 	return t;
 out_close:
 	safe_close(t->fd);

@@ -4,6 +4,9 @@
 #include "ino.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -198,15 +201,54 @@ static void on_inotify_ready(struct ev_src *src, uint32_t events)
 	}
 }
 
+/*
+ * A kernel limit the plugin hit: the plugin gets its errno, and igor's log
+ * gets one line naming the sysctl to raise, once per worker per limit,
+ * since a plugin retrying in a loop must not flood the log.
+ */
+static void log_limit(bool *said, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void log_limit(bool *said, const char *fmt, ...)
+{
+	int saved = errno;
+	char msg[512];
+	va_list ap;
+	int n;
+
+	if (*said)
+		return;
+	*said = true;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		emit_log(IGOR_ERROR, msg, (size_t)n < sizeof(msg) ? (size_t)n
+								  : sizeof(msg) - 1);
+	errno = saved;
+}
+
+static bool said_instances, said_watches;
+
 igor_inotify *igor_inotify_new(igor_inotify_factory *f, igor_event_fn *cb,
 			       void *arg)
 {
-	struct igor_inotify *in;
+	/*
+	 * Instances live as long as the worker (plugin.h), and the loop
+	 * holds them only in epoll's kernel-side data: this list keeps them
+	 * reachable, so that LeakSanitizer and valgrind report no leak.
+	 */
+	static struct igor_inotify **all;
+	static size_t n_all;
+	struct igor_inotify *in, **more;
 
 	if (f != &factory || !cb) {
 		errno = EINVAL;
 		return NULL;
 	}
+	more = realloc(all, (n_all + 1) * sizeof(*all));
+	if (!more)
+		return NULL;
+	all = more;
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return NULL;
@@ -214,10 +256,15 @@ igor_inotify *igor_inotify_new(igor_inotify_factory *f, igor_event_fn *cb,
 	in->cb = cb;
 	in->arg = arg;
 	in->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (in->fd < 0 && errno == EMFILE)
+		log_limit(&said_instances,
+			  "cannot create an inotify instance: %s (raise sysctl fs.inotify.max_user_instances, or the open file limit)",
+			  strerror(errno));
 	if (in->fd < 0)
 		goto out_free;
 	if (ev_add(in->fd, &in->src) < 0)
 		goto out_close;
+	all[n_all++] = in;
 	return in;
 out_close:
 	safe_close(in->fd);
@@ -239,6 +286,10 @@ int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask)
 	if (!copy)
 		return -1;
 	wd = inotify_add_watch(in->fd, path, mask);
+	if (wd < 0 && errno == ENOSPC)
+		log_limit(&said_watches,
+			  "cannot watch '%s': inotify watch limit reached (raise sysctl fs.inotify.max_user_watches)",
+			  path);
 	if (wd < 0) {
 		free(copy);
 		return -1;

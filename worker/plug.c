@@ -15,6 +15,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "trust.h"
+
 int plug_watch_parent(pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -132,7 +134,14 @@ int plug_load(const char *path, const char *symbol, igor_setup_fn **setup,
 {
 	const int *abi;
 	void *h, *sym;
+	char why[512];
 
+	/* Code that root runs must be changeable by root alone (trust.h). */
+	if (trust_is_required(getppid()) &&
+	    trust_check(path, why, sizeof(why)) < 0) {
+		snprintf(err, err_len, "cannot load plugin '%s': %s", path, why);
+		return -1;
+	}
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		snprintf(err, err_len, "cannot load plugin '%s': %s", path,

@@ -148,7 +148,8 @@ test_expect_success 'a worker that ignores SIGTERM is killed after stop_timeout;
 	log_has "WARNING igor: plugin .stubborn. (pid $w) ignored SIGTERM for 0.5 s; killing it" &&
 	log_has "plugin .stubborn. (pid $w) stopped: signal KILL" &&
 	! kill -0 $w 2>/dev/null &&
-	! kill -0 $sleeper 2>/dev/null
+	wait_for "! kill -0 $sleeper 2>/dev/null"
+
 '
 
 test_done

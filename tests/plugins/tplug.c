@@ -30,6 +30,12 @@ const int igor_plugin_abi = IGOR_PLUGIN_ABI;
 static igor_logger *log_;
 static const char *crash_on, *exit_on, *hang_on;
 
+/* A real SEGV, also under UBSan, which would report the store and exit. */
+__attribute__((no_sanitize("undefined"))) static void crash(void)
+{
+	*(volatile int *)0 = 1;
+}
+
 static int matches(const char *want, const struct igor_event *ev)
 {
 	return want && strcmp(want, ev->name) == 0;
@@ -42,7 +48,7 @@ static void on_event(const struct igor_event *ev, void *arg)
 		  ev->wd, ev->mask, ev->cookie, ev->name,
 		  ev->path ? ev->path : "(null)");
 	if (matches(crash_on, ev))
-		*(volatile int *)0 = 1;
+		crash();
 	if (matches(exit_on, ev))
 		exit(0);
 	while (matches(hang_on, ev))
@@ -71,7 +77,7 @@ static void misbehave_in_setup(const igor_config *c)
 		(void)!write(3, "\x00\x00\x00\x05garbage-garbage", 19);
 	if (igor_config_bool(c, "log_then_crash", false)) {
 		igor_error(log_, "last words");
-		*(volatile int *)0 = 1;
+		crash();
 	}
 }
 
