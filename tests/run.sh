@@ -60,5 +60,14 @@ for f in "$out"/*.tap; do
 		echo "ok   $name: $((p - s)) passed${s:+, $s skipped}" | sed 's/, 0 skipped//'
 	fi
 done
+# Under the sanitizers, every report any process wrote is a failure.
+if [ -n "${IGOR_SAN_REPORTS:-}" ]; then
+	for r in "$IGOR_SAN_REPORTS"/*; do
+		[ -e "$r" ] || continue
+		echo "not ok - sanitizer report $(basename "$r")"
+		head -n 40 "$r"
+		failed=$((failed + 1))
+	done
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
