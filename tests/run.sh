@@ -4,6 +4,7 @@
 #   B=build bash tests/run.sh [t010-...sh ...]
 # IGOR_TEST_JOBS (default 2) scripts run at once.
 top=$(cd "$(dirname "$0")/.." && pwd)
+umask 022 # files others could write are refused by a root igor
 B=${B:-build}
 case $B in /*) ;; *) B=$top/$B ;; esac
 export B IGOR_TOP=$top
