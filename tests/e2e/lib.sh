@@ -22,6 +22,10 @@ TPLUG=$B/tests/plugins
 PLUGDIR=$B/plugins
 export IGOR_PLUGIN_DIR=$PLUGDIR
 unset IGOR_CONFIG IGOR_CONFIG_DIR IGOR_SOCKET
+# A PATH directory this user cannot search turns a command's ENOENT into
+# EACCES (execvp's rule); keep only the ones we can use.
+PATH=$(IFS=:; for d in $PATH; do [ -x "$d" ] && printf '%s:' "$d"; done)
+PATH=${PATH%:}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/igor-test.XXXXXX") || exit 1
 cd "$T" || exit 1
