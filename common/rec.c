@@ -73,6 +73,7 @@ static int check_schema(const struct rec *r, const struct rec_proto *proto,
 			const char **why)
 {
 	const struct rec_schema *s;
+	uint64_t m;
 	unsigned k;
 
 	if (r->type >= REC_TYPE_MAX || !proto->types[r->type].required) {
@@ -89,11 +90,12 @@ static int check_schema(const struct rec *r, const struct rec_proto *proto,
 		*why = "key not allowed in this record type";
 		goto out_bad;
 	}
-	for (k = 0; k < REC_KEYS; k++) {
-		const struct rec_keydef *d = &proto->keys[k];
+	/* Only the keys present: a record has a handful of the REC_KEYS. */
+	for (m = r->present; m; m &= m - 1) {
+		const struct rec_keydef *d;
 
-		if (!rec_has(r, k))
-			continue;
+		k = (unsigned)__builtin_ctzll(m);
+		d = &proto->keys[k];
 		if (d->bytes ? r->len[k] > (uint64_t)d->max
 			     : r->num[k] < d->min || r->num[k] > d->max) {
 			*why = d->bytes ? "byte string too long"
@@ -142,6 +144,7 @@ int rec_encode(struct rec_buf *out, const struct rec *r,
 	const char *why;
 	uint8_t *p;
 	size_t n = 0, avail, pairs, plen;
+	uint64_t m;
 	unsigned k;
 
 	if (check_schema(r, proto, &why) < 0) {
@@ -154,9 +157,8 @@ int rec_encode(struct rec_buf *out, const struct rec *r,
 	avail = REC_MAX + ENCODE_SLACK;
 	pairs = (size_t)__builtin_popcountll(r->present);
 	n += cbor_encode_map_start(pairs, p + n, avail - n);
-	for (k = 0; k < REC_KEYS; k++) {
-		if (!rec_has(r, k))
-			continue;
+	for (m = r->present; m; m &= m - 1) {
+		k = (unsigned)__builtin_ctzll(m);
 		if (!proto->keys[k].bytes) {
 			n += cbor_encode_uint(k, p + n, avail - n);
 			n += put_int(p + n, avail - n, r->num[k]);

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include "rec.h"
+#include "util.h"
 
 /* A batch is written once it holds this much, not only before sleeping. */
 enum { EMIT_BATCH = 32 * 1024 };
 
 static int emit_fd = -1;
 static struct rec_buf batch;
+static int64_t batch_since_ms; /* when the oldest queued record came */
 static pthread_mutex_t emit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int emit_init(int fd)
@@ -103,7 +105,22 @@ int emit_pong(int64_t seq)
 	return send_now(&r);
 }
 
-int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path)
+int emit_due_ms(void)
+{
+	int64_t due = -1;
+
+	pthread_mutex_lock(&emit_lock);
+	if (batch.len) {
+		due = batch_since_ms + EMIT_DELAY_MS - now_ms();
+		if (due < 0)
+			due = 0;
+	}
+	pthread_mutex_unlock(&emit_lock);
+	return (int)due;
+}
+
+int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
+	       size_t len)
 {
 	struct rec r;
 	int ret;
@@ -113,8 +130,10 @@ int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path)
 	rec_set_num(&r, REC_K_MASK, mask);
 	rec_set_num(&r, REC_K_COOKIE, cookie);
 	if (path)
-		rec_set_bytes(&r, REC_K_PATH, path, strlen(path));
+		rec_set_bytes(&r, REC_K_PATH, path, len);
 	pthread_mutex_lock(&emit_lock);
+	if (!batch.len)
+		batch_since_ms = now_ms();
 	ret = rec_encode(&batch, &r, &rec_worker_proto);
 	if (ret == 0 && batch.len >= EMIT_BATCH)
 		ret = flush_locked();

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { EMIT_DELAY_MS = 10 };
+
 /* Starts emitting on fd (kept open by emit).  0, or -1 with errno. */
 int emit_init(int fd);
 
@@ -22,10 +24,19 @@ int emit_fail(int kind, const char *msg);
 int emit_log(int level, const char *msg, size_t len);
 int emit_pong(int64_t seq);
 
-/* Queues one event record; path may be NULL (overflow). */
-int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path);
+/* Queues one event record; path (len bytes) may be NULL (overflow). */
+int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
+	       size_t len);
 
 /* Writes what is queued.  0, or -1 with errno (EPIPE: supervisor gone). */
 int emit_flush(void);
+
+/*
+ * Milliseconds until the queued event records are due (0: now), or -1
+ * when none are queued.  Event records wait up to EMIT_DELAY_MS so that
+ * a worker keeping pace with a stream of events does not wake the
+ * supervisor for every few of them; any other record flushes them first.
+ */
+int emit_due_ms(void);
 
 #endif /* IGOR_WORKER_EMIT_H */

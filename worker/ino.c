@@ -20,6 +20,7 @@
 struct watch {
 	int wd; /* 0: empty slot; wds start at 1 */
 	char *path;
+	size_t len; /* of path, so no event measures it again */
 };
 
 /* Open addressing, linear probing; cap is a power of two. */
@@ -111,6 +112,7 @@ static int watch_set(struct watch_table *t, int wd, char *path)
 		t->n++;
 	}
 	w->path = path;
+	w->len = strlen(path);
 	return 0;
 }
 
@@ -137,9 +139,11 @@ static void watch_forget(struct watch_table *t, int wd)
 static char *join_buf;
 static size_t join_cap;
 
-static const char *join(const char *dir, const char *name, size_t nlen)
+/* dir + '/' + name in join_buf; its length in *len. */
+static const char *join(const char *dir, size_t dlen, const char *name,
+			size_t nlen, size_t *len)
 {
-	size_t dlen = strlen(dir), need = dlen + 1 + nlen + 1;
+	size_t need = dlen + 1 + nlen + 1;
 	char *p;
 
 	if (need > join_cap) {
@@ -155,6 +159,7 @@ static const char *join(const char *dir, const char *name, size_t nlen)
 		*p++ = '/';
 	memcpy(p, name, nlen);
 	p[nlen] = '\0';
+	*len = (size_t)(p - join_buf) + nlen;
 	return join_buf;
 }
 
@@ -162,21 +167,23 @@ static void deliver(struct igor_inotify *in, const struct inotify_event *ie)
 {
 	struct igor_event ev = { ie->wd, ie->mask, ie->cookie, "", NULL };
 	struct watch *w = NULL;
+	size_t len = 0;
 
 	if (ie->wd >= 0)
 		w = watch_find(&in->watches, ie->wd);
 	if (ie->len)
 		ev.name = ie->name;
-	if (w)
-		ev.path = ie->len ? join(w->path, ie->name, strlen(ie->name))
-				  : w->path;
+	if (w && ie->len)
+		ev.path = join(w->path, w->len, ie->name, strlen(ie->name), &len);
+	else if (w)
+		ev.path = w->path, len = w->len;
 	if (ie->mask & IN_Q_OVERFLOW)
 		ev.wd = -1;
 	else if (!w)
 		return; /* a late event of a watch already forgotten */
 	if (ev.wd >= 0 && !ev.path)
 		return; /* out of memory joining: nothing sane to deliver */
-	emit_event(ev.wd, ev.mask, ev.cookie, ev.path);
+	emit_event(ev.wd, ev.mask, ev.cookie, ev.path, len);
 	delivered++;
 	in->cb(&ev, in->arg);
 	if (ie->mask & IN_IGNORED)

@@ -19,10 +19,17 @@ void loop_stop(int status)
 
 int loop_run(void)
 {
+	int due;
+
 	while (!stopping) {
-		if (emit_flush() < 0)
-			return 1; /* the supervisor is gone */
-		if (ev_once(-1) < 0)
+		/* Queued event records wait a little, never past their due. */
+		due = emit_due_ms();
+		if (due == 0) {
+			if (emit_flush() < 0)
+				return 1; /* the supervisor is gone */
+			due = -1;
+		}
+		if (ev_once(due) < 0)
 			return 1;
 	}
 	emit_flush();

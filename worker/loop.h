@@ -1,6 +1,7 @@
 /*
- * loop: the worker's run of the event loop (common/ev.h): before each
- * sleep it flushes the batched event records, so nothing waits in memory.
+ * loop: the worker's run of the event loop (common/ev.h).  Batched event
+ * records leave within EMIT_DELAY_MS (emit.h): the loop sleeps no longer
+ * than that while some wait, and not at all otherwise.
  */
 #ifndef IGOR_WORKER_LOOP_H
 #define IGOR_WORKER_LOOP_H
