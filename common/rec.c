@@ -26,6 +26,8 @@ static const struct rec_schema worker_types[REC_TYPE_MAX] = {
 	[REC_PING] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_PONG] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_LEVEL] = { BIT(REC_K_TYPE) | BIT(REC_K_LEVEL), 0 },
+	[REC_EVENTS] = { BIT(REC_K_TYPE) | BIT(REC_K_COUNT) |
+				 BIT(REC_K_OVERFLOWS), 0 },
 };
 
 static const struct rec_keydef worker_keys[REC_KEYS] = {
@@ -40,6 +42,8 @@ static const struct rec_keydef worker_keys[REC_KEYS] = {
 	[REC_K_COOKIE] = { false, 0, UINT32_MAX },
 	[REC_K_PATH] = { true, 0, 4 * 4096 },
 	[REC_K_SEQ] = { false, 0, INT64_MAX },
+	[REC_K_COUNT] = { false, 0, INT64_MAX },
+	[REC_K_OVERFLOWS] = { false, 0, INT64_MAX },
 };
 
 const struct rec_proto rec_worker_proto = { worker_types, worker_keys };

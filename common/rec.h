@@ -44,6 +44,8 @@ enum rec_type {
 	REC_PING,      /* S->W SEQ: watchdog question */
 	REC_PONG,      /* W->S SEQ: answer from the event loop */
 	REC_LEVEL,     /* S->W LEVEL: the supervisor's log threshold */
+	REC_EVENTS,    /* W->S COUNT, OVERFLOWS: events delivered since the
+			  last record, when the supervisor logs no DEBUG */
 	REC_WORKER_TYPES,
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,
@@ -63,6 +65,8 @@ enum rec_key {
 	REC_K_COOKIE,
 	REC_K_PATH,   /* bytes */
 	REC_K_SEQ,
+	REC_K_COUNT,
+	REC_K_OVERFLOWS,
 	/* the control protocol's keys (ctl.h) start here */
 	REC_K_CTL_BASE = 16,
 	REC_KEYS = 40

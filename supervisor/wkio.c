@@ -53,15 +53,21 @@ static void log_plugin_line(struct wk *w, int level, const void *msg,
 	log_line(level, w->source, msg, len);
 }
 
-static void on_event_record(struct wk *w, const struct rec *r)
+static void on_events_count(struct wk *w, int64_t events, int64_t overflows)
 {
-	if (r->num[REC_K_WD] == -1) {
-		w->overflows++;
+	w->events += (uint64_t)events;
+	w->overflows += (uint64_t)overflows;
+	if (overflows)
 		log_warning("plugin '%s': inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)",
 			    w->name);
-	}
+}
+
+static void on_event_record(struct wk *w, const struct rec *r)
+{
+	if (r->num[REC_K_WD] == -1)
+		on_events_count(w, 0, 1);
 	else
-		w->events++;
+		on_events_count(w, 1, 0);
 	if (log_enabled(LOG_LVL_DEBUG))
 		log_debug("plugin '%s': event mask 0x%llx %.*s", w->name,
 			  (unsigned long long)r->num[REC_K_MASK],
@@ -99,6 +105,9 @@ static int on_record(struct wk *w, const struct rec *r)
 		return 0;
 	case REC_EVENT:
 		on_event_record(w, r);
+		return 0;
+	case REC_EVENTS:
+		on_events_count(w, r->num[REC_K_COUNT], r->num[REC_K_OVERFLOWS]);
 		return 0;
 	case REC_PONG:
 		w->pong_seq = r->num[REC_K_SEQ];

@@ -12,13 +12,41 @@
 #include "rec.h"
 #include "util.h"
 
-/* A batch is written once it holds this much, not only before sleeping. */
+/* A batch is written once it holds this much, not only when due. */
 enum { EMIT_BATCH = 32 * 1024 };
 
 static int emit_fd = -1;
+static pthread_mutex_t emit_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rec_buf batch;
 static int64_t batch_since_ms; /* when the oldest queued record came */
-static pthread_mutex_t emit_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool each_event = true;
+static int64_t counted_events, counted_overflows; /* not yet sent */
+
+void emit_set_each_event(bool on)
+{
+	pthread_mutex_lock(&emit_lock);
+	each_event = on;
+	pthread_mutex_unlock(&emit_lock);
+}
+
+/* Called with emit_lock held: the counted events as one record. */
+static int put_counts_locked(void)
+{
+	struct rec r;
+
+	if (!counted_events && !counted_overflows)
+		return 0;
+	rec_init(&r, REC_EVENTS);
+	rec_set_num(&r, REC_K_COUNT, counted_events);
+	rec_set_num(&r, REC_K_OVERFLOWS, counted_overflows);
+	counted_events = counted_overflows = 0;
+	return rec_encode(&batch, &r, &rec_worker_proto);
+}
+
+static bool has_queued_locked(void)
+{
+	return batch.len || counted_events || counted_overflows;
+}
 
 int emit_init(int fd)
 {
@@ -29,6 +57,8 @@ int emit_init(int fd)
 /* Called with emit_lock held. */
 static int flush_locked(void)
 {
+	if (put_counts_locked() < 0)
+		return -1;
 	if (!batch.len)
 		return 0;
 	return rec_buf_flush(&batch, emit_fd);
@@ -50,7 +80,9 @@ static int send_now(const struct rec *r)
 	int ret;
 
 	pthread_mutex_lock(&emit_lock);
-	ret = rec_encode(&batch, r, &rec_worker_proto);
+	ret = put_counts_locked(); /* events delivered before this record */
+	if (ret == 0)
+		ret = rec_encode(&batch, r, &rec_worker_proto);
 	if (ret == 0)
 		ret = flush_locked();
 	pthread_mutex_unlock(&emit_lock);
@@ -110,7 +142,7 @@ int emit_due_ms(void)
 	int64_t due = -1;
 
 	pthread_mutex_lock(&emit_lock);
-	if (batch.len) {
+	if (has_queued_locked()) {
 		due = batch_since_ms + EMIT_DELAY_MS - now_ms();
 		if (due < 0)
 			due = 0;
@@ -125,6 +157,18 @@ int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
 	struct rec r;
 	int ret;
 
+	pthread_mutex_lock(&emit_lock);
+	if (!each_event) {
+		if (!has_queued_locked())
+			batch_since_ms = now_ms();
+		if (wd == -1)
+			counted_overflows++;
+		else
+			counted_events++;
+		pthread_mutex_unlock(&emit_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&emit_lock);
 	rec_init(&r, REC_EVENT);
 	rec_set_num(&r, REC_K_WD, wd);
 	rec_set_num(&r, REC_K_MASK, mask);
@@ -132,7 +176,7 @@ int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
 	if (path)
 		rec_set_bytes(&r, REC_K_PATH, path, len);
 	pthread_mutex_lock(&emit_lock);
-	if (!batch.len)
+	if (!has_queued_locked())
 		batch_since_ms = now_ms();
 	ret = rec_encode(&batch, &r, &rec_worker_proto);
 	if (ret == 0 && batch.len >= EMIT_BATCH)

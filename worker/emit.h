@@ -10,6 +10,7 @@
 #ifndef IGOR_WORKER_EMIT_H
 #define IGOR_WORKER_EMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,15 @@ int emit_fail(int kind, const char *msg);
 int emit_log(int level, const char *msg, size_t len);
 int emit_pong(int64_t seq);
 
-/* Queues one event record; path (len bytes) may be NULL (overflow). */
+/*
+ * Each event as its own record (with its path), or only counted and sent
+ * as one REC_EVENTS per batch: the supervisor needs each event only when
+ * it logs at DEBUG (its threshold, which the worker knows).
+ */
+void emit_set_each_event(bool on);
+
+/* Queues one event record, or counts it; path (len bytes) may be NULL
+ * (overflow). */
 int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
 	       size_t len);
 

@@ -142,8 +142,10 @@ static void handle_record(const struct rec *r)
 {
 	if (r->type == REC_PING)
 		emit_pong(r->num[REC_K_SEQ]);
-	else if (r->type == REC_LEVEL)
+	else if (r->type == REC_LEVEL) {
 		abi_log_set_igor_level((int)r->num[REC_K_LEVEL]);
+		emit_set_each_event(r->num[REC_K_LEVEL] <= LOG_LVL_DEBUG);
+	}
 }
 
 static void on_rec_ready(struct ev_src *src, uint32_t events)
@@ -239,6 +241,7 @@ int main(int argc, char **argv)
 	if (a.check)
 		return emit_ready() < 0 ? EXIT_FAIL : 0;
 	logger = abi_logger(plugin_level(conf), a.level);
+	emit_set_each_event(a.level <= LOG_LVL_DEBUG);
 	ret = setup((const igor_config *)conf, logger, ino_factory());
 	if (ret != 0) {
 		snprintf(msg, sizeof(msg), "setup returned %d", ret);

@@ -216,6 +216,21 @@ write_conf() {
 	cat >"$T/conf/$1"
 }
 
+# igorctl on this test's socket.
+ctl() { "$IGORCTL" -s "$SOCK" "$@"; }
+
+# json_get NAME KEY: one value of `igorctl status --json`, as Python's repr.
+json_get() {
+	ctl status --json | python3 -c "
+import json, sys
+for w in json.load(sys.stdin):
+    if w['name'] == sys.argv[1]:
+        print(repr(w[sys.argv[2]]))
+" "$1" "$2"
+}
+
+state_is() { [ "$(json_get "$1" state)" = "'$2'" ]; }
+
 # The children of a pid (for leak checks of process trees).
 children_of() {
 	local c

@@ -3,20 +3,6 @@
 # backoff and failed rows, --json key by key, names, and exit codes.
 . "$(dirname "$0")/lib.sh"
 
-ctl() { "$IGORCTL" -s "$SOCK" "$@"; }
-
-# json_get NAME KEY: one value of `status --json`, as Python's repr.
-json_get() {
-	ctl status --json | python3 -c "
-import json, sys
-for w in json.load(sys.stdin):
-    if w['name'] == sys.argv[1]:
-        print(repr(w[sys.argv[2]]))
-" "$1" "$2"
-}
-
-state_is() { [ "$(json_get "$1" state)" = "'$2'" ]; }
-
 HDR="NAME         STATE     PID    UPTIME  RESTARTS  EVENTS  LAST-EXIT"
 
 test_expect_setup 'setup: a running, a backoff, a failed and a crashing plugin' '

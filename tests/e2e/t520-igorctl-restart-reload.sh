@@ -3,18 +3,6 @@
 # what the reply says, and the exit codes.
 . "$(dirname "$0")/lib.sh"
 
-ctl() { "$IGORCTL" -s "$SOCK" "$@"; }
-
-json_get() {
-	ctl status --json | python3 -c "
-import json, sys
-for w in json.load(sys.stdin):
-    if w['name'] == sys.argv[1]:
-        print(repr(w[sys.argv[2]]))
-" "$1" "$2"
-}
-
-state_is() { [ "$(json_get "$1" state)" = "'$2'" ]; }
 starts_of() { grep -c "plugin '$1' started (pid" "$LOG"; }
 
 test_expect_setup 'setup: igor with a running and a backing-off plugin, 20 s delay' '

@@ -3,8 +3,6 @@
 # igor refused, a stale socket replaced, removal at stop.
 . "$(dirname "$0")/lib.sh"
 
-ctl() { "$IGORCTL" -s "$SOCK" "$@"; }
-
 # Runs a second igor in the foreground on the socket; its stderr in $T/err2.
 igor_again() {
 	IGOR_CONFIG_DIR=$T/conf timeout 20 "$IGOR" -s "${1:-$SOCK}" 2>"$T/err2"

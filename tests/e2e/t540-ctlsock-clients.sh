@@ -3,8 +3,6 @@
 # igor's loop or another client, and each one ends up disconnected.
 . "$(dirname "$0")/lib.sh"
 
-ctl() { "$IGORCTL" -s "$SOCK" "$@"; }
-
 # client.py MODE: a raw client.  It prints "connected" once connected
 # and, when it waits for the end, "eof after N.N s" and what it read.
 cat >"$T/client.py" <<'PY'

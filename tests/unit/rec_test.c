@@ -158,7 +158,7 @@ static const struct reject_row rejects[] = {
 	{ "a negative integer under INT64_MIN",
 	  "a2 00 07 0a 3b 80 00 00 00 00 00 00 00", EBADMSG,
 	  "key wants an integer" },
-	{ "an unknown key", "a2 00 02 0b 00", EBADMSG, "unknown key" },
+	{ "an unknown key", "a2 00 02 0f 00", EBADMSG, "unknown key" },
 	{ "a key past the last one", "a2 00 02 18 28 00", EBADMSG,
 	  "unknown key" },
 	{ "a control key in a worker record", "a2 00 02 10 00", EBADMSG,
@@ -178,7 +178,7 @@ static const struct reject_row rejects[] = {
 	  "record has no type" },
 	{ "an empty map", "a0", EBADMSG, "record has no type" },
 	{ "type 0", "a1 00 00", EPROTO, "unknown record type" },
-	{ "an unassigned type", "a1 00 09", EPROTO, "unknown record type" },
+	{ "an unassigned type", "a1 00 0a", EPROTO, "unknown record type" },
 	{ "a control type in a worker stream", "a1 00 18 20", EPROTO,
 	  "unknown record type" },
 	{ "a type past the last one", "a1 00 18 40", EPROTO,
@@ -288,6 +288,10 @@ static void build(struct rec *r, unsigned type)
 	case REC_LEVEL:
 		rec_set_num(r, REC_K_LEVEL, 10);
 		break;
+	case REC_EVENTS:
+		rec_set_num(r, REC_K_COUNT, INT64_MAX);
+		rec_set_num(r, REC_K_OVERFLOWS, 0);
+		break;
 	}
 }
 
@@ -312,7 +316,7 @@ static bool rec_same(const struct rec *a, const struct rec *b)
 static const char *const type_names[] = {
 	[REC_HELLO] = "hello", [REC_READY] = "ready", [REC_FAIL] = "fail",
 	[REC_LOG] = "log",     [REC_EVENT] = "event", [REC_PING] = "ping",
-	[REC_PONG] = "pong",   [REC_LEVEL] = "level",
+	[REC_PONG] = "pong",   [REC_LEVEL] = "level", [REC_EVENTS] = "events",
 };
 
 static void test_round_trips(void)
@@ -350,7 +354,7 @@ struct encode_reject_row {
 static const struct encode_reject_row encode_rejects[] = {
 	{ "a log without its message", REC_LOG, REC_K_LEVEL, 20, 0, EINVAL },
 	{ "a level out of range", REC_LEVEL, REC_K_LEVEL, 101, 0, EINVAL },
-	{ "an unknown type", 9, REC_K_SEQ, 1, 0, EINVAL },
+	{ "an unknown type", REC_WORKER_TYPES, REC_K_SEQ, 1, 0, EINVAL },
 	{ "a message over REC_MSG_MAX", REC_LOG, REC_K_MSG, 0,
 	  REC_MSG_MAX + 1, EINVAL },
 	{ "a key the type does not allow", REC_READY, REC_K_SEQ, 1, 0, EINVAL },
