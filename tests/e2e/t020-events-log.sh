@@ -58,12 +58,12 @@ test_expect_success 'the plugin runs in its config directory with stdin /dev/nul
 	test "$(readlink /proc/$pid/fd/0)" = /dev/null
 '
 
-test_expect_success 'the worker holds only its own fds: stdio, records, epoll, inotify' '
+test_expect_success 'the worker holds only its own fds: stdio, records, epoll, inotify, self-pipe, flush timer' '
 	pid=$(worker_pid rec) &&
 	ls -l /proc/$pid/fd >fds &&
 	cat fds &&
 	! grep -q "igor.log" fds &&
-	test $(ls /proc/$pid/fd | wc -l) -le 8
+	test $(ls /proc/$pid/fd | wc -l) -le 9
 '
 
 test_expect_success 'SIGTERM stops igor with exit 0 and no worker left' '
