@@ -21,6 +21,7 @@
 #include "cfg.h"
 #include "ctl.h"
 #include "log.h"
+#include "paths.h"
 #include "util.h"
 
 enum {
@@ -71,22 +72,9 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* ---- finding the socket ---------------------------------------------------- */
 
-static const char *env_nonempty(const char *name)
+static const char *real_getenv(const char *name)
 {
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
-/* The main config file, found as igor finds it without -c. */
-static char *main_config_file(void)
-{
-	const char *f = env_nonempty("IGOR_CONFIG");
-	const char *dir = env_nonempty("IGOR_CONFIG_DIR");
-
-	if (f)
-		return strdup(f);
-	return path_join(dir ? dir : "/etc/igor", "igor.conf");
+	return getenv(name);
 }
 
 /* socket: of the main config, or NULL.  A config that cannot be read is
@@ -97,7 +85,8 @@ static char *socket_from_config(void)
 	struct cfg_errs errs = { 0 };
 	struct cfg_node *root = NULL;
 	const struct cfg_node *n;
-	char *file = main_config_file(), *buf = NULL, *sock = NULL;
+	char *file = paths_main_config(NULL, real_getenv), *buf = NULL;
+	char *sock = NULL;
 	size_t len;
 
 	if (!file)
@@ -121,24 +110,11 @@ out_free:
 	return sock;
 }
 
-static char *default_socket(void)
-{
-	const char *xdg = env_nonempty("XDG_RUNTIME_DIR");
-	char buf[64];
-
-	if (geteuid() == 0)
-		return strdup("/run/igor/igor.sock");
-	if (xdg)
-		return path_join(xdg, "igor.sock");
-	snprintf(buf, sizeof(buf), "/tmp/igor-%u/igor.sock", (unsigned)geteuid());
-	return strdup(buf);
-}
-
 /* -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
  * user whose default is missing may be asking the system's igor. */
 static char *socket_path(const char *opt)
 {
-	const char *env = env_nonempty("IGOR_SOCKET");
+	const char *env = paths_env(real_getenv, "IGOR_SOCKET");
 	char *p;
 
 	if (opt)
@@ -148,10 +124,10 @@ static char *socket_path(const char *opt)
 	p = socket_from_config();
 	if (p)
 		return p;
-	p = default_socket();
+	p = paths_default_socket(real_getenv);
 	if (p && geteuid() != 0 && access(p, F_OK) < 0) {
 		free(p);
-		p = strdup("/run/igor/igor.sock");
+		p = strdup(PATHS_ROOT_SOCKET);
 	}
 	return p;
 }

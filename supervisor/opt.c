@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "util.h"
 
-#define DEFAULT_CONFIG_DIR "/etc/igor"
 
 void opt_usage(FILE *to)
 {
@@ -75,44 +75,14 @@ out_usage:
 	return -1;
 }
 
-static const char *env_or_null(opt_getenv_fn *env, const char *name)
-{
-	const char *v = env(name);
-
-	return v && *v ? v : NULL;
-}
-
-static char *config_dir_from_env(opt_getenv_fn *env)
-{
-	const char *d = env_or_null(env, "IGOR_CONFIG_DIR");
-
-	return strdup(d ? d : DEFAULT_CONFIG_DIR);
-}
-
 char *opt_main_file(const struct opts *o, opt_getenv_fn *env)
 {
-	const char *f = o->config ? o->config : env_or_null(env, "IGOR_CONFIG");
-	char *dir, *p;
-
-	if (f)
-		return strdup(f);
-	dir = config_dir_from_env(env);
-	p = dir ? path_join(dir, "igor.conf") : NULL;
-	free(dir);
-	return p;
+	return paths_main_config(o->config, env);
 }
 
 char *opt_default_socket(opt_getenv_fn *env)
 {
-	const char *xdg = env_or_null(env, "XDG_RUNTIME_DIR");
-	char buf[64];
-
-	if (geteuid() == 0)
-		return strdup("/run/igor/igor.sock");
-	if (xdg)
-		return path_join(xdg, "igor.sock");
-	snprintf(buf, sizeof(buf), "/tmp/igor-%u/igor.sock", (unsigned)geteuid());
-	return strdup(buf);
+	return paths_default_socket(env);
 }
 
 char *opt_default_plugin_dir(const struct layout *lay)
@@ -134,14 +104,14 @@ int opt_resolve(const struct opts *o, opt_getenv_fn *env,
 {
 	memset(s, 0, sizeof(*s));
 	s->main_file = opt_main_file(o, env);
-	s->config_dir = pick(NULL, env_or_null(env, "IGOR_CONFIG_DIR"),
+	s->config_dir = pick(NULL, paths_env(env, "IGOR_CONFIG_DIR"),
 			     mc->config_dir);
 	if (!s->config_dir)
-		s->config_dir = strdup(DEFAULT_CONFIG_DIR);
-	s->socket = pick(o->socket, env_or_null(env, "IGOR_SOCKET"), mc->socket);
+		s->config_dir = strdup(PATHS_CONFIG_DIR);
+	s->socket = pick(o->socket, paths_env(env, "IGOR_SOCKET"), mc->socket);
 	if (!s->socket)
 		s->socket = opt_default_socket(env);
-	s->plugin_dir = pick(NULL, env_or_null(env, "IGOR_PLUGIN_DIR"), NULL);
+	s->plugin_dir = pick(NULL, paths_env(env, "IGOR_PLUGIN_DIR"), NULL);
 	if (!s->plugin_dir)
 		s->plugin_dir = opt_default_plugin_dir(lay);
 	if (lay && lay->build_tree)
@@ -207,7 +177,7 @@ void opt_print_env(const struct settings *s, opt_getenv_fn *env,
 	char *sock = opt_default_socket(env), *pdir = opt_default_plugin_dir(lay);
 
 	printf("IGOR_CONFIG_DIR=%s  # default: %s; directory holding the plugin configs\n",
-	       s->config_dir, DEFAULT_CONFIG_DIR);
+	       s->config_dir, PATHS_CONFIG_DIR);
 	printf("IGOR_CONFIG=%s  # default: $IGOR_CONFIG_DIR/igor.conf; main config file\n",
 	       s->main_file);
 	printf("IGOR_SOCKET=%s  # default: %s; control socket\n", s->socket,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "paths.h"
 
 struct opts {
 	int verbose;        /* -v count */
@@ -33,7 +34,7 @@ struct settings {
 	int log_level;
 };
 
-typedef const char *opt_getenv_fn(const char *name);
+typedef paths_getenv_fn opt_getenv_fn;
 
 /* Parses argv.  Returns 0, or -1 after printing a usage error. */
 int opt_parse(int argc, char **argv, struct opts *o);
