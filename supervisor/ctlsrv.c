@@ -4,9 +4,10 @@
  *
  * A client must never block the loop or another client: every socket is
  * nonblocking, a request is bounded by REC_MAX, replies are buffered and
- * written as the socket takes them (EPOLLOUT), and a client that makes no
- * progress for CTLSRV_IDLE_MS is dropped.  Deadlines live in a timerfd
- * armed only while a client is connected, so an idle igor never wakes.
+ * written as the socket takes them (EPOLLOUT), and a client that neither
+ * completes a request nor reads a reply for CTLSRV_IDLE_MS is dropped.
+ * Deadlines live in a timerfd armed only while a client is connected, so
+ * an idle igor never wakes.
  *
  * igor has one control socket, so its state is file-static (as wk.c's
  * table is).  Dropped clients are freed in ctlsrv_sweep, between rounds,
@@ -64,6 +65,7 @@ static struct {
 	struct daemon *d;
 	struct client *clients;
 	size_t nclients;
+	bool paused;        /* out of fds: not accepting until one is freed */
 } srv = { .fd = -1, .tfd = -1 };
 
 /* ---- clients ------------------------------------------------------------- */
@@ -196,14 +198,16 @@ static int reply_reload(struct client *c)
 		return reply_refused(c, "reload");
 	log_info("reload requested by uid %u (pid %d)", (unsigned)c->uid,
 		 (int)c->pid);
-	refused = daemon_reload(srv.d, &rep) < 0 && rep.n;
+	refused = daemon_reload(srv.d, &rep) < 0;
 	/* A refused reload's last line says why: it becomes the error. */
-	n = refused ? rep.n - 1 : rep.n;
+	n = refused && rep.n ? rep.n - 1 : rep.n;
 	for (i = 0; i < n && ret == 0; i++)
 		ret = reply_msg(c, CTL_LINE, rep.lines[i]);
-	if (ret == 0)
-		ret = refused ? reply_msg(c, CTL_ERROR, rep.lines[n])
-			      : ctl_encode_end(&c->out);
+	if (ret == 0 && refused)
+		ret = reply_msg(c, CTL_ERROR,
+				rep.n ? rep.lines[n] : "refused the reload");
+	else if (ret == 0)
+		ret = ctl_encode_end(&c->out);
 	wk_report_release(&rep);
 	return ret;
 }
@@ -276,6 +280,8 @@ static void client_serve(struct client *c)
 		n = ctl_next_request(&c->rd, &rq, &why);
 		if (n == 0)
 			break;
+		if (n > 0)
+			c->deadline = now_ms() + CTLSRV_IDLE_MS;
 		if (n < 0)
 			refuse_garbage(c, why);
 		else if (serve_request(c, &rq) < 0) {
@@ -291,11 +297,9 @@ static void client_read(struct client *c)
 {
 	long n = rec_reader_fill(&c->rd, c->fd);
 
-	if (n > 0) {
-		c->deadline = now_ms() + CTLSRV_IDLE_MS;
-		return;
-	}
-	if (n < 0 && errno == EAGAIN)
+	/* Bytes alone do not buy time (client_serve's whole requests do):
+	 * else a byte every few seconds would hold a slot for ever. */
+	if (n > 0 || (n < 0 && errno == EAGAIN))
 		return;
 	if (n < 0) {
 		client_drop(c);
@@ -392,6 +396,16 @@ static void on_listen(struct ev_src *src, uint32_t events)
 	/* A bounded batch per round: other sources get their turn. */
 	for (i = 0; i < CTLSRV_BACKLOG; i++) {
 		fd = accept4(srv.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			/* The connection stays pending and the socket ready:
+			 * stop listening until a client's fd is freed, or
+			 * the loop would spin. */
+			log_errno(LOG_LVL_ERROR,
+				  "cannot accept a control client; waiting for a free fd");
+			if (ev_del(srv.fd) == 0)
+				srv.paused = true;
+			break;
+		}
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_errno(LOG_LVL_ERROR,
@@ -438,6 +452,34 @@ static int group_lookup(const char *group, gid_t *gid)
 }
 
 /* Creates the socket's directory when missing: 0750, group gid. */
+/*
+ * An existing socket directory must belong to us or root, and not be
+ * writable by everyone (unless sticky, as /tmp): whoever could write there
+ * could replace our socket under the clients' feet.
+ */
+static int dir_is_ours(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return log_errno(LOG_LVL_CRITICAL, "cannot stat '%s'", dir);
+	if (!S_ISDIR(st.st_mode)) {
+		log_critical("cannot use '%s' for the socket: not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		log_critical("cannot use '%s' for the socket: owned by uid %u",
+			     dir, (unsigned)st.st_uid);
+		return -1;
+	}
+	if ((st.st_mode & 0002) && !(st.st_mode & S_ISVTX)) {
+		log_critical("cannot use '%s' for the socket: writable by others",
+			     dir);
+		return -1;
+	}
+	return 0;
+}
+
 static int dir_prepare(const char *path, gid_t gid)
 {
 	char *dir = path_dir(path);
@@ -445,12 +487,11 @@ static int dir_prepare(const char *path, gid_t gid)
 
 	if (!dir)
 		return log_errno(LOG_LVL_CRITICAL, "cannot create the socket directory");
-	if (access(dir, F_OK) == 0) {
-		ret = 0;
-		goto out_free;
-	}
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		log_errno(LOG_LVL_CRITICAL, "cannot create '%s'", dir);
+	if (mkdir(dir, 0750) < 0) {
+		if (errno == EEXIST)
+			ret = dir_is_ours(dir);
+		else
+			log_errno(LOG_LVL_CRITICAL, "cannot create '%s'", dir);
 		goto out_free;
 	}
 	/* mkdir's mode went through the umask. */
@@ -633,5 +674,7 @@ void ctlsrv_sweep(void)
 		rec_reader_release(&c->rd);
 		rec_buf_release(&c->out);
 		free(c);
+		if (srv.paused && ev_add(srv.fd, &srv.src) == 0)
+			srv.paused = false;
 	}
 }

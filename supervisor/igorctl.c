@@ -618,7 +618,9 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char shorts[] = ":s:h";
 	const char *sock = NULL, *cmd;
+	char opt[3] = "-?";
 	bool json = false;
 	int c;
 
@@ -626,7 +628,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	/* Options may come before or after the command, as getopt permutes. */
-	while ((c = getopt_long(argc, argv, ":s:h", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
 		case 's': sock = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
@@ -634,7 +636,15 @@ int main(int argc, char **argv)
 		case OPT_JSON: json = true; break;
 		case ':': return usage_error("option '%s' needs an argument",
 					     argv[optind - 1]);
-		default: return usage_error("unknown option '%s'", argv[optind - 1]);
+		default:
+			/* Inside a cluster (-Zq) optind has not moved on:
+			 * argv[optind - 1] would name the previous word.
+			 * (A known optopt is --help=x: a long option.) */
+			if (optopt > 0 && optopt < 256 && !strchr(shorts, optopt)) {
+				opt[1] = (char)optopt;
+				return usage_error("unknown option '%s'", opt);
+			}
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

@@ -89,6 +89,19 @@ else
 		'needs root and a nobody user in another group'
 fi
 
+test_expect_success 'a socket directory anyone may write to is refused with exit 1' '
+	mkdir -p $T/open && chmod 0777 $T/open &&
+	test_status 1 igor_again "$T/open/igor.sock" &&
+	grep -q "cannot use .$T/open. for the socket: writable by others" "$T/err2" &&
+	test ! -e $T/open/igor.sock
+'
+
+test_expect_success 'a sticky world-writable directory (as /tmp) is fine' '
+	mkdir -p $T/sticky && chmod 1777 $T/sticky &&
+	igor_start -s "$T/sticky/igor.sock" && test -S $T/sticky/igor.sock &&
+	igor_stop
+'
+
 test_expect_success 'a socket path longer than sun_path is refused with exit 1' '
 	long=$T/$(printf "%0120d" 0).sock &&
 	test_status 1 igor_again "$long" &&
