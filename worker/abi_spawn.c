@@ -13,7 +13,9 @@
  *
  * A child's struct outlives its exit while a descendant still holds its
  * output pipes: the lines keep reaching the log, and closing the pipes
- * early would kill such a descendant with SIGPIPE.  Like timers, the
+ * early would kill such a descendant with SIGPIPE.  It also outlives an
+ * exit at its timeout's SIGTERM until the SIGKILL that follows has gone
+ * to the rest of its process group.  Like timers, the
  * structs are recycled, never freed, since the loop's current batch may
  * still point at them.  The children are the worker's single set of
  * processes, so their list is file-static.
@@ -63,6 +65,7 @@ struct stream {
 
 struct igor_child {
 	pid_t pid;         /* 0 once reaped */
+	pid_t pgid;        /* its process group: pid, kept after the reap */
 	bool in_use;
 	bool termed;       /* the timeout sent SIGTERM already */
 	struct stream out, err;
@@ -78,6 +81,8 @@ struct igor_child {
 static struct igor_child *live, *free_children;
 static bool stopping;
 static igor_timer *stop_timer;
+
+static void on_stream_ready(struct ev_src *src, uint32_t events);
 
 static void spawn_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -109,6 +114,10 @@ static struct igor_child *child_get(void)
 	if (!c)
 		return NULL;
 	memset(c, 0, sizeof(*c));
+	/* A stale wake-up of this round may still come for a recycled
+	 * struct: it must find a handler, which sees in_use and fds. */
+	c->out.src.on_ready = c->err.src.on_ready = on_stream_ready;
+	c->out.child = c->err.child = c;
 	c->out.fd = c->err.fd = -1;
 	c->in_use = true;
 	return c;
@@ -123,10 +132,12 @@ static void child_link(struct igor_child *c)
 	live = c;
 }
 
-/* Back to the free list once reaped and both pipes are closed. */
+/* Back to the free list once reaped, both pipes are closed and no
+ * SIGKILL is due. */
 static void child_release_if_done(struct igor_child *c)
 {
-	if (!c->in_use || c->pid || c->out.fd >= 0 || c->err.fd >= 0)
+	if (!c->in_use || c->pid || c->out.fd >= 0 || c->err.fd >= 0 ||
+	    c->timer)
 		return;
 	if (c->prev)
 		c->prev->next = c->next;
@@ -243,8 +254,12 @@ static void child_exited(struct igor_child *c, int status)
 {
 	stream_drain(&c->out);
 	stream_drain(&c->err);
-	igor_timer_free(c->timer);
-	c->timer = NULL;
+	/* After the timeout's SIGTERM, the SIGKILL still goes to the rest
+	 * of the group: a process there may ignore SIGTERM. */
+	if (!c->termed) {
+		igor_timer_free(c->timer);
+		c->timer = NULL;
+	}
 	c->pid = 0; /* reaped: its pid may be reused, never signal it again */
 	if (c->on_exit)
 		c->on_exit(c, status, c->arg);
@@ -286,8 +301,16 @@ static void on_timeout(igor_timer *t, void *arg)
 {
 	struct igor_child *c = arg;
 
-	if (!c->pid)
+	if (!c->pid) { /* its leader exited after SIGTERM; the rest may not */
+		if (kill(-c->pgid, SIGKILL) == 0)
+			spawn_log(IGOR_WARNING, "the process group of '%s' (pid %d) still ran %d s after SIGTERM; sending SIGKILL",
+				  c->label, (int)c->pgid,
+				  SPAWN_KILL_AFTER_MS / 1000);
+		igor_timer_free(t);
+		c->timer = NULL;
+		child_release_if_done(c);
 		return;
+	}
 	if (c->termed) {
 		spawn_log(IGOR_WARNING, "'%s' (pid %d) ignored SIGTERM for %d s; sending SIGKILL",
 			  c->label, (int)c->pid, SPAWN_KILL_AFTER_MS / 1000);
@@ -310,6 +333,17 @@ static void kill_all(int sig)
 			child_signal(c, sig);
 }
 
+/* The rest of each group whose leader went at its timeout's SIGTERM
+ * had that SIGTERM already: SIGKILL now, before the worker goes. */
+static void kill_lingering(void)
+{
+	struct igor_child *c;
+
+	for (c = live; c; c = c->next)
+		if (!c->pid && c->timer)
+			kill(-c->pgid, SIGKILL);
+}
+
 static void on_stop_grace(igor_timer *t, void *arg)
 {
 	(void)t, (void)arg;
@@ -324,6 +358,7 @@ void abi_spawn_stop(void)
 	if (stopping)
 		return;
 	stopping = true;
+	kill_lingering();
 	if (!has_unreaped()) {
 		loop_stop(0);
 		return;
@@ -544,6 +579,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	errno = saved;
 	if (c->pid < 0)
 		goto out_pipes;
+	c->pgid = c->pid;
 	c->on_exit = a.on_exit;
 	c->on_stdout = a.on_stdout;
 	c->arg = a.arg;

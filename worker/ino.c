@@ -95,6 +95,36 @@ static int watch_grow(struct watch_table *t)
 	return 0;
 }
 
+/*
+ * Paths replaced while a callback runs: its event may point at one
+ * (plugin.h: valid until the callback returns), so they are freed after.
+ */
+static bool delivering;
+static char **retired;
+static size_t n_retired;
+
+static int path_retire(char *path)
+{
+	char **more;
+
+	if (!delivering) {
+		free(path);
+		return 0;
+	}
+	more = realloc(retired, (n_retired + 1) * sizeof(*retired));
+	if (!more)
+		return -1;
+	retired = more;
+	retired[n_retired++] = path;
+	return 0;
+}
+
+static void paths_free_retired(void)
+{
+	while (n_retired)
+		free(retired[--n_retired]);
+}
+
 /* Sets wd's path, taking path (freed on failure too). */
 static int watch_set(struct watch_table *t, int wd, char *path)
 {
@@ -105,8 +135,16 @@ static int watch_set(struct watch_table *t, int wd, char *path)
 		return -1;
 	}
 	w = &t->v[slot_of(t, wd)];
+	if (w->wd && strcmp(w->path, path) == 0) {
+		free(path); /* a new mask: the path an event may hold stays */
+		return 0;
+	}
 	if (w->wd) {
-		free(w->path);
+		if (path_retire(w->path) < 0) {
+			free(path); /* out of memory: the old name of the
+				       same inode stays, and the watch */
+			return 0;
+		}
 	} else {
 		w->wd = wd;
 		t->n++;
@@ -185,7 +223,10 @@ static void deliver(struct igor_inotify *in, const struct inotify_event *ie)
 		return; /* out of memory joining: nothing sane to deliver */
 	emit_event(ev.wd, ev.mask, ev.cookie, ev.path, len);
 	delivered++;
+	delivering = true;
 	in->cb(&ev, in->arg);
+	delivering = false;
+	paths_free_retired();
 	if (ie->mask & IN_IGNORED)
 		watch_forget(&in->watches, ie->wd);
 }
