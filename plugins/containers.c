@@ -331,13 +331,16 @@ static int scan(bool now)
 
 static void rescan(void)
 {
-	struct link *l;
+	struct link *l, *next;
 
 	igor_warning(ctr.log, "events were lost; looking at '%s' again",
 		     ctr.enabled);
-	for (l = ctr.links; l; l = l->next)
+	/* name_touched may forget the link when it cannot arm its timer. */
+	for (l = ctr.links; l; l = next) {
+		next = l->next;
 		if (!l->stray)
 			name_touched(l->name); /* catches names now gone */
+	}
 	scan(false);
 }
 
