@@ -43,12 +43,15 @@ static void await_verdict(int fd, char *why, size_t len)
 	int64_t deadline = now_ms() + CHECK_TIMEOUT_MS;
 	const char *err;
 	struct rec r;
+	int64_t left;
 	int got;
 
 	snprintf(why, len, "the worker ended without a verdict");
 	if (rec_reader_init(&rd, &rec_worker_proto) < 0)
 		return;
-	while (poll(&p, 1, (int)(deadline - now_ms())) > 0) {
+	/* The deadline holds however often the worker writes; a negative
+	 * timeout would make poll wait for ever. */
+	while ((left = deadline - now_ms()) > 0 && poll(&p, 1, (int)left) > 0) {
 		if (rec_reader_fill(&rd, fd) <= 0)
 			break;
 		while ((got = rec_next(&rd, &r, &err)) > 0) {

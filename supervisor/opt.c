@@ -31,6 +31,16 @@ void opt_usage(FILE *to)
 	      "See igor(8).\n", to);
 }
 
+/* The option getopt refused: inside a cluster ("-xv") optind has not
+ * moved past it, so the short letter names it, not argv[optind - 1]. */
+static const char *bad_option(const char *arg, char buf[3])
+{
+	if (strncmp(arg, "--", 2) == 0 || optopt <= 0 || optopt > 255)
+		return arg;
+	buf[0] = '-', buf[1] = (char)optopt, buf[2] = '\0';
+	return buf;
+}
+
 int opt_parse(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_ENV = 256, OPT_VERSION };
@@ -41,6 +51,7 @@ int opt_parse(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char optbuf[3];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -57,11 +68,11 @@ int opt_parse(int argc, char **argv, struct opts *o)
 		case OPT_VERSION: o->version = true; break;
 		case ':':
 			fprintf(stderr, "igor: option '%s' needs an argument\n",
-				argv[optind - 1]);
+				bad_option(argv[optind - 1], optbuf));
 			goto out_usage;
 		default:
 			fprintf(stderr, "igor: unknown option '%s'\n",
-				argv[optind - 1]);
+				bad_option(argv[optind - 1], optbuf));
 			goto out_usage;
 		}
 	}

@@ -35,7 +35,7 @@ static char *worker_exe;
 static int spawn_worker(struct wk *w)
 {
 	int sp[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int fds[SPAWN_FDS] = { -1, -1, -1, -1, -1 }, cfd = -1, ret = -1;
+	int fds[SPAWN_FDS] = { -1, -1, -1, -1, -1 }, cfd = -1, ret = -1, saved;
 	char level[16], parent[16];
 	char *argv[] = { "igor-worker", "-n", w->name, "-f", w->conf->file,
 			 "-p", w->conf->plugin, "-s", w->conf->symbol,
@@ -58,6 +58,8 @@ static int spawn_worker(struct wk *w)
 	err[1] = safe_close(err[1]);
 	ret = wk_io_open(w, sp[0], out[0], err[0]);
 	sp[0] = out[0] = err[0] = -1; /* taken by wk_io_open */
+	if (ret < 0)
+		goto out_kill;
 out_close:
 	if (ret < 0)
 		snprintf(w->error, sizeof(w->error), "cannot start '%s': %s",
@@ -67,6 +69,16 @@ out_close:
 	safe_close(out[0]), safe_close(out[1]);
 	safe_close(err[0]), safe_close(err[1]);
 	return ret;
+out_kill:
+	/* Unheard, it must not run on: it would be a second instance once
+	 * the backoff starts another.  SIGKILL ends it at once. */
+	saved = errno;
+	wk_kill_group(w, SIGKILL);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	w->pid = 0;
+	errno = saved;
+	goto out_close;
 }
 
 static void enter_backoff(struct wk *w, int64_t uptime_ms);
@@ -417,7 +429,10 @@ static void apply_one(struct wk *w, struct plugin_set *set,
 		wk_handle(w, WK_EV_STOP);
 		return;
 	}
-	if (plugin_conf_equal(pc, w->conf) && w->state != WK_FAILED) {
+	/* Compared with what the worker will run next: a restart already
+	 * pending with an older change must not win over this file. */
+	if (plugin_conf_equal(pc, w->next_conf ? w->next_conf : w->conf) &&
+	    w->state != WK_FAILED) {
 		plugin_conf_free(pc);
 		return;
 	}
@@ -429,6 +444,29 @@ static void apply_one(struct wk *w, struct plugin_set *set,
 	wk_handle(w, WK_EV_RESTART);
 }
 
+/* A worker still stopping after a removal whose file is back: it starts
+ * again once stopped, rather than a second worker of that name running
+ * beside it. */
+static void revive(struct wk *w, struct plugin_set *set,
+		   struct wk_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i] && strcmp(set->v[i]->name, w->name) == 0)
+			break;
+	if (i == set->n)
+		return;
+	log_info("reload: plugin '%s' is back; restarting it once stopped",
+		 w->name);
+	wk_report_add(rep, "restarted %s", w->name);
+	plugin_conf_free(w->next_conf);
+	w->next_conf = set->v[i];
+	set->v[i] = NULL;
+	w->want_remove = false;
+	wk_handle(w, WK_EV_RESTART);
+}
+
 void wk_apply(struct plugin_set *set, struct wk_report *rep)
 {
 	size_t i, n = ntable;
@@ -436,6 +474,8 @@ void wk_apply(struct plugin_set *set, struct wk_report *rep)
 	for (i = 0; i < n; i++)
 		if (!table[i]->want_remove)
 			apply_one(table[i], set, rep);
+		else
+			revive(table[i], set, rep);
 	for (i = 0; i < set->n; i++) {
 		if (!set->v[i])
 			continue;

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -235,32 +236,60 @@ static int io_open(struct wk_io *io, struct wk *w, int fd,
 	return 0;
 }
 
+/* Takes the three fds, also on failure: then every one is closed. */
 int wk_io_open(struct wk *w, int rec_fd, int out_fd, int err_fd)
 {
+	int saved;
+
 	w->hello = false;
 	w->rd.len = w->rd.off = 0;
 	if (io_open(&w->rec, w, rec_fd, on_rec_ready, 0) < 0)
-		goto out_close;
+		goto out_close_out;
 	if (io_open(&w->out, w, out_fd, on_line_ready, LOG_LVL_INFO) < 0)
-		goto out_close;
+		goto out_close_err;
 	if (io_open(&w->err, w, err_fd, on_line_ready, LOG_LVL_WARNING) < 0)
-		goto out_close;
+		goto out_close_opened;
 	return 0;
-out_close:
-	wk_io_drain_and_close(w);
+out_close_out:
+	safe_close(out_fd);
+out_close_err:
+	safe_close(err_fd);
+out_close_opened:
+	saved = errno;
+	io_close(&w->rec);
+	io_close(&w->out);
+	errno = saved;
 	return -1;
 }
 
+static int buffered(const struct wk_io *io)
+{
+	int n = 0;
+
+	if (io->fd < 0 || ioctl(io->fd, FIONREAD, &n) < 0)
+		return 0;
+	return n;
+}
+
 /* The process is gone: whatever it wrote is still in the kernel's
- * buffers; log it before its exit, so a crash report is never lost. */
+ * buffers; log it before its exit, so a crash report is never lost.
+ * Only what is buffered now: a helper that escaped the worker's group
+ * may hold the other end and write for ever, and must not hold us. */
 void wk_io_drain_and_close(struct wk *w)
 {
-	while (w->rec.fd >= 0 && read_records(w) > 0)
-		;
-	while (w->out.fd >= 0 && read_lines(&w->out) > 0)
-		;
-	while (w->err.fd >= 0 && read_lines(&w->err) > 0)
-		;
+	long left, n;
+
+	for (left = buffered(&w->rec); left > 0 && w->rec.fd >= 0; left -= n)
+		if ((n = read_records(w)) <= 0)
+			break;
+	if (w->rec.fd >= 0 && rec_reader_pending(&w->rd))
+		protocol_error(w, "stream ends inside a record");
+	for (left = buffered(&w->out); left > 0 && w->out.fd >= 0; left -= n)
+		if ((n = read_lines(&w->out)) <= 0)
+			break;
+	for (left = buffered(&w->err); left > 0 && w->err.fd >= 0; left -= n)
+		if ((n = read_lines(&w->err)) <= 0)
+			break;
 	if (w->out.len)
 		emit_lines(&w->out, true);
 	if (w->err.len)
