@@ -40,7 +40,7 @@ int daemon_load(const struct opts *o, const struct layout *lay,
 {
 	struct cfg_errs errs = { 0 }, warns = { 0 };
 	char *main_file = opt_main_file(o, real_getenv);
-	int broken;
+	int broken, ret;
 
 	if (!main_file)
 		return log_errno(LOG_LVL_CRITICAL, "cannot resolve the main config");
@@ -64,10 +64,11 @@ int daemon_load(const struct opts *o, const struct layout *lay,
 	}
 	if (!mc->found)
 		log_info("no main config '%s'; using the defaults", mc->file);
-	conf_load_plugins(s->config_dir, s->main_file, s->plugin_dir, set, &errs);
-	log_problems(&errs, LOG_LVL_ERROR, "; skipped", rep);
+	ret = conf_load_plugins(s->config_dir, s->main_file, s->plugin_dir,
+				set, &errs);
+	log_problems(&errs, LOG_LVL_ERROR, ret < 0 ? "" : "; skipped", rep);
 	cfg_errs_release(&errs);
-	return 0;
+	return ret < 0 ? 1 : 0;
 }
 
 /* ---- the running daemon --------------------------------------------------- */
@@ -125,14 +126,29 @@ int daemon_reload(struct daemon *d, struct wk_report *rep)
 	struct settings s;
 	struct plugin_set set;
 
+	int loaded;
+
 	if (d->stopping) {
+		log_info("reload refused: igor is stopping");
 		wk_report_add(rep, "refused the reload: igor is stopping");
 		return -1;
 	}
 	log_info("reloading");
-	if (daemon_load(d->o, d->lay, &mc, &s, &set, rep) < 0) {
+	loaded = daemon_load(d->o, d->lay, &mc, &s, &set, rep);
+	if (loaded < 0) {
 		log_error("reload: the main config is broken; keeping the running configuration");
 		wk_report_add(rep, "refused the reload: the main config is broken");
+		log_set_threshold(d->s.log_level);
+		return -1;
+	}
+	/* An unreadable directory is not "every plugin removed". */
+	if (loaded > 0) {
+		log_error("reload: cannot read the config directory; keeping the running configuration");
+		wk_report_add(rep, "refused the reload: cannot read the config directory '%s'",
+			      s.config_dir);
+		plugin_set_release(&set);
+		main_conf_release(&mc);
+		settings_release(&s);
 		log_set_threshold(d->s.log_level);
 		return -1;
 	}

@@ -12,8 +12,9 @@
 int daemon_run(const struct opts *o, const struct layout *lay);
 
 /* Loads and logs the main config and the plugin configs (also used by
- * reload).  On success *mc and *set are filled; -1 when the main config
- * is broken (then nothing is filled). */
+ * reload).  Returns 0 with *mc, *s and *set filled; 1 when they are
+ * filled but the config directory could not be read (set is empty); -1
+ * when the main config is broken (then nothing is filled). */
 int daemon_load(const struct opts *o, const struct layout *lay,
 		struct main_conf *mc, struct settings *s,
 		struct plugin_set *set, struct wk_report *rep);

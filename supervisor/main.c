@@ -2,7 +2,9 @@
  * igor: the supervisor.  Parses the command line and runs one of its
  * modes: --help, --version, --env, -t (check.c) or the daemon (daemon.c).
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -10,6 +12,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "opt.h"
+#include "util.h"
 
 static const char *real_getenv(const char *name)
 {
@@ -39,12 +42,26 @@ static int print_env(const struct opts *o, const struct layout *lay)
 	return 0;
 }
 
+/* Started with 0, 1 or 2 closed, igor's own fds would land there and be
+ * taken for stdio, by us and by every child. */
+static void keep_stdio_open(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	while (fd >= 0 && fd <= 2 && fd_cloexec(fd, false) == 0);
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	struct layout lay;
 	int ret;
 
+	keep_stdio_open();
 	if (opt_parse(argc, argv, &o) < 0)
 		return 2;
 	if (o.help) {

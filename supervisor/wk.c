@@ -147,7 +147,7 @@ static void enter_backoff(struct wk *w, int64_t uptime_ms)
 	w->deadline_ms = now_ms() + delay;
 	if (!w->error[0])
 		snprintf(w->error, sizeof(w->error), "%s", w->last_exit);
-	log_info("plugin '%s': starting again in %.3g s", w->name,
+	log_info("plugin '%s': starting again in %.10g s", w->name,
 		 (double)delay / 1000);
 }
 
@@ -219,7 +219,7 @@ static void kill_now(struct wk *w)
 
 static void stop_timed_out(struct wk *w)
 {
-	log_warning("plugin '%s' (pid %d) ignored SIGTERM for %.3g s; killing it",
+	log_warning("plugin '%s' (pid %d) ignored SIGTERM for %.10g s; killing it",
 		    w->name, (int)w->pid, (double)settings.stop_timeout_ms / 1000);
 	kill_now(w);
 }
@@ -234,9 +234,9 @@ static void watchdog_tick(struct wk *w)
 		ask_watchdog(w);
 		return;
 	}
-	log_error("plugin '%s' (pid %d): watchdog: no answer in %.3g s; killing it",
+	log_error("plugin '%s' (pid %d): watchdog: no answer in %.10g s; killing it",
 		  w->name, (int)w->pid, (double)w->conf->watchdog_ms / 1000);
-	snprintf(w->error, sizeof(w->error), "watchdog: no answer in %.3g s",
+	snprintf(w->error, sizeof(w->error), "watchdog: no answer in %.10g s",
 		 (double)w->conf->watchdog_ms / 1000);
 	w->killed_by_watchdog = true;
 	kill_now(w);
@@ -244,10 +244,10 @@ static void watchdog_tick(struct wk *w)
 
 static void setup_timed_out(struct wk *w)
 {
-	log_error("plugin '%s' (pid %d): watchdog: setup did not return in %.3g s; killing it",
+	log_error("plugin '%s' (pid %d): watchdog: setup did not return in %.10g s; killing it",
 		  w->name, (int)w->pid, (double)w->conf->watchdog_ms / 1000);
 	snprintf(w->error, sizeof(w->error),
-		 "watchdog: setup did not return in %.3g s",
+		 "watchdog: setup did not return in %.10g s",
 		 (double)w->conf->watchdog_ms / 1000);
 	w->killed_by_watchdog = true;
 	kill_now(w);

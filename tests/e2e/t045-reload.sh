@@ -53,6 +53,16 @@ test_expect_success 'a file that became broken keeps the old version running and
 	test "$(worker_pid keep)" = "$keep" && kill -0 $keep
 '
 
+test_expect_success 'a config directory that cannot be read refuses the reload, stops nothing' '
+	keep=$(worker_pid keep) &&
+	mv $T/conf $T/conf.away &&
+	test_when_finished "mv $T/conf.away $T/conf" &&
+	kill -HUP $IGOR_PID &&
+	wait_for "log_has \"reload: cannot read the config directory; keeping the running configuration\"" &&
+	! log_has "reload: plugin .keep. removed" &&
+	test "$(worker_pid keep)" = "$keep" && kill -0 $keep
+'
+
 test_expect_success 'a broken main config refuses the reload and changes nothing' '
 	keep=$(worker_pid keep) &&
 	printf "restart: [\n" >$T/conf/igor.conf &&
