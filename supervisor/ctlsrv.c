@@ -16,12 +16,14 @@
 #include "ctlsrv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
@@ -599,16 +601,40 @@ out_close:
 	return safe_close(fd);
 }
 
+/*
+ * Two igors starting at once on one path: without a lock, the second could
+ * take the first's socket for stale between its bind and its listen, and
+ * remove it.  An exclusive flock on the directory, held from the look to
+ * the listen, orders them; the second then finds a live igor.
+ */
+static int lock_dir(const char *path)
+{
+	char *dir = path_dir(path);
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0)
+		fd = safe_close(fd);
+	if (fd < 0)
+		log_errno(LOG_LVL_CRITICAL, "cannot lock '%s'", dir ? dir : path);
+	free(dir);
+	return fd;
+}
+
 int ctlsrv_open(const char *path, const char *group, struct daemon *d)
 {
 	gid_t gid;
+	int lock;
 
 	if (group_lookup(group, &gid) < 0 || dir_prepare(path, gid) < 0)
 		return -1;
 	srv.path = strdup(path);
 	if (!srv.path)
 		return log_errno(LOG_LVL_CRITICAL, "cannot open the control socket");
+	lock = lock_dir(path);
+	if (lock < 0)
+		goto out_free;
 	srv.fd = socket_listen(path, gid);
+	safe_close(lock); /* closing releases the lock */
 	if (srv.fd < 0)
 		goto out_free;
 	srv.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);

@@ -148,6 +148,11 @@ wait_for() {
 	return 1
 }
 
+# Is PID running (not gone, not a zombie waiting for our wait)?
+is_running() {
+	[ -r /proc/"$1"/status ] && ! grep -q '^State:.*Z' /proc/"$1"/status 2>/dev/null
+}
+
 # observe_for SECONDS: a measurement window (counting what happens in it),
 # never a way to wait for something: that is wait_for.
 observe_for() {
