@@ -101,6 +101,10 @@ static char *socket_from_config(void)
 		n = cfg_get(root, "socket");
 		if (n && n->kind == CFG_SCALAR && n->text[0])
 			sock = strdup(n->text);
+	} else if (errs.n) {
+		/* Said, since it may be why the socket is not found. */
+		fprintf(stderr, "igorctl: %s:%u: %s; its socket: is not used\n",
+			errs.v[0].file, errs.v[0].line, errs.v[0].msg);
 	}
 	cfg_free(root);
 	cfg_errs_release(&errs);

@@ -17,4 +17,10 @@ test_expect_success 'a long option given an argument it does not take is named a
 	grep -x "igorctl: unknown option '\''--json=1'\''" "$T/err"
 '
 
+test_expect_success 'a broken igor.conf is said when igorctl looks for its socket: key' '
+	mkdir -p $T/bad && printf "socket: [x\n" >$T/bad/igor.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$T/bad IGOR_SOCKET= "$IGORCTL" status 2>"$T/err" &&
+	grep -q "^igorctl: $T/bad/igor.conf:2: did not find expected .*; its socket: is not used$" "$T/err"
+'
+
 test_done
