@@ -23,8 +23,11 @@ int cmd_seconds(const igor_config *conf, const char *key, long long def_ms,
 	if (!node)
 		return 0;
 	errno = 0;
-	s = text ? strtod(text, &end) : -1;
-	if (!text || end == text || *end || errno || !isfinite(s) || s < 0 ||
+	/* Digits and a point only, as igor's own durations: no sign, hex,
+	 * exponent or spaces that strtod would take. */
+	s = text && text[strspn(text, "0123456789.")] == '\0' ?
+		    strtod(text, &end) : -1;
+	if (!text || s < 0 || end == text || *end || errno || !isfinite(s) ||
 	    s > 1e9) {
 		igor_error(log, "'%s' must be a number of seconds, not '%s'", key,
 			   text ? text : "(a list or mapping)");

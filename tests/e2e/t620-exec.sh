@@ -109,6 +109,20 @@ test_expect_success 'the command starts clean: no blocked or ignored signal, std
 	grep -q "INFO plugin exec: fds=0 1 2 3 *$" "$LOG"
 '
 
+test_expect_success 'a timeout that is not plain seconds fails setup, naming the key' '
+	write_conf exec.conf <<-\CONF &&
+	name: exec
+	plugin: exec.so
+	paths: [in]
+	events: [close_write]
+	command: [true]
+	timeout: 1e1
+	CONF
+	igor_stop && igor_start &&
+	wait_for "log_has \"ERROR plugin exec: .timeout. must be a number of seconds, not .1e1.\"" &&
+	wait_for "log_has \"plugin .exec. (pid [0-9]*) exited: exit 1 (setup returned\""
+'
+
 test_expect_success 'igor stops cleanly' '
 	igor_stop
 '
