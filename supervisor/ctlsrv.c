@@ -37,6 +37,8 @@
 enum {
 	CTLSRV_BACKLOG = 16,
 	CTLSRV_MAX_CLIENTS = 64, /* each holds a REC_MAX reader */
+	CTLSRV_PER_UID = 16,     /* one user cannot take every slot */
+	CTLSRV_RESERVED = 8,     /* slots only root and igor's user get */
 	CTLSRV_IDLE_MS = 5000,   /* no byte read or written for this long */
 };
 
@@ -157,10 +159,35 @@ static int reply_status(struct client *c)
 	return ctl_encode_end(&c->out);
 }
 
+static bool uid_is_privileged(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
 /* restart and reload change things: root or igor's own user only. */
 static bool client_may_change(const struct client *c)
 {
-	return c->uid == 0 || c->uid == geteuid();
+	return uid_is_privileged(c->uid);
+}
+
+/*
+ * Is there room for one more client of uid?  Any group member may ask
+ * status, so one of them reconnecting in a loop must neither hold every
+ * slot nor lock out the administrator: a cap per user, and the last slots
+ * kept for root and igor's own user.
+ */
+static bool has_room_for(uid_t uid)
+{
+	const struct client *c;
+	size_t mine = 0;
+
+	if (uid_is_privileged(uid))
+		return srv.nclients < CTLSRV_MAX_CLIENTS;
+	if (srv.nclients >= CTLSRV_MAX_CLIENTS - CTLSRV_RESERVED)
+		return false;
+	for (c = srv.clients; c; c = c->next)
+		mine += !c->dead && c->uid == uid;
+	return mine < CTLSRV_PER_UID;
 }
 
 static int reply_refused(struct client *c, const char *what)
@@ -359,6 +386,8 @@ static void on_client(struct ev_src *src, uint32_t events)
 
 /* ---- the listening socket -------------------------------------------------- */
 
+/* Serves a new client: 0; 1 when there is no room for its user (the
+ * caller closes fd); -1 with errno. */
 static int client_add(int fd)
 {
 	struct client *c = calloc(1, sizeof(*c));
@@ -369,6 +398,12 @@ static int client_add(int fd)
 		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
 		goto out_free;
+	if (!has_room_for(cred.uid)) {
+		log_warning("too many control clients of uid %u; refusing one",
+			    (unsigned)cred.uid);
+		free(c);
+		return 1;
+	}
 	if (rec_reader_init(&c->rd, &ctl_request_proto) < 0)
 		goto out_free;
 	c->src.on_ready = on_client;
@@ -392,7 +427,7 @@ out_free:
 
 static void on_listen(struct ev_src *src, uint32_t events)
 {
-	int fd, i;
+	int fd, i, ret;
 
 	(void)src, (void)events;
 	/* A bounded batch per round: other sources get their turn. */
@@ -414,16 +449,11 @@ static void on_listen(struct ev_src *src, uint32_t events)
 					  "cannot accept a control client");
 			break;
 		}
-		if (srv.nclients >= CTLSRV_MAX_CLIENTS) {
-			log_warning("too many control clients (%d); refusing one",
-				    CTLSRV_MAX_CLIENTS);
-			close(fd);
-			continue;
-		}
-		if (client_add(fd) < 0) {
+		ret = client_add(fd);
+		if (ret < 0)
 			log_errno(LOG_LVL_ERROR, "cannot serve a control client");
+		if (ret != 0)
 			close(fd);
-		}
 	}
 	timer_rearm();
 }

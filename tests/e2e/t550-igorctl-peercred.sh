@@ -73,6 +73,31 @@ test_expect_success 'root may restart and reload' '
 	"$IGORCTL" -s "$CSOCK" reload >/dev/null
 '
 
+test_expect_success 'one user holding many connections gets 16 of them' '
+	py=/usr/bin/python3 && test -x $py &&
+	as $NOBODY $NOGROUP "" -- $py -c "
+import select, socket, sys, time
+held = []
+for i in range(24):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    held.append(s)
+# Refused ones are closed at once; kept ones stay silent until the 5 s
+# idle timeout: count what is still open 2 s on (a window, not a wait).
+open_ = set(held)
+end = time.monotonic() + 2
+while open_ and time.monotonic() < end:
+    ready, _, _ = select.select(list(open_), [], [], end - time.monotonic())
+    for s in ready:
+        if s.recv(1) == b\"\":
+            open_.discard(s)
+print(len(open_))
+" "$CSOCK" >"$T/held" &&
+	test "$(cat $T/held)" = 16 &&
+	log_has "too many control clients of uid $NOBODY; refusing one" &&
+	"$IGORCTL" -s "$CSOCK" status >/dev/null
+'
+
 test_expect_success 'a user outside the socket group cannot connect at all' '
 	test_status 1 as $STRANGER $STRANGER "" -- "$IGORCTL" -s "$CSOCK" status 2>"$T/err" &&
 	grep -q "cannot connect to '\''$CSOCK'\'': Permission denied" "$T/err" &&
