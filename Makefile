@@ -80,7 +80,7 @@ deps-present:
 
 # Used by check and demo only: installs what is missing when run as root.
 deps:
-	@sh tests/deps.sh $(DEPS_PKGS) mandoc
+	@sh tests/deps.sh $(DEPS_PKGS) mandoc python3
 
 # ---- objects -----------------------------------------------------------------
 
