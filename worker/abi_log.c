@@ -5,10 +5,8 @@
 #include "abi_log.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 
 #include "emit.h"
-#include "rec.h"
 
 struct igor_logger {
 	int plugin_level;
@@ -31,18 +29,11 @@ void abi_log_set_igor_level(int level)
 
 void igor_log(igor_logger *l, int level, const char *fmt, ...)
 {
-	char msg[REC_MSG_MAX + 1];
 	va_list ap;
-	int n;
 
 	if (!l || level < l->plugin_level || level < l->igor_level || !fmt)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	emit_vlogf(level, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(msg))
-		n = sizeof(msg) - 1;
-	emit_log(level, msg, (size_t)n);
 }

@@ -25,7 +25,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -83,23 +82,6 @@ static bool stopping;
 static igor_timer *stop_timer;
 
 static void on_stream_ready(struct ev_src *src, uint32_t events);
-
-static void spawn_log(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void spawn_log(int level, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		emit_log(level, msg, (size_t)n < sizeof(msg) ? (size_t)n
-							     : sizeof(msg) - 1);
-}
 
 /* ---- the live list ------------------------------------------------------ */
 
@@ -303,7 +285,7 @@ static void on_timeout(igor_timer *t, void *arg)
 
 	if (!c->pid) { /* its leader exited after SIGTERM; the rest may not */
 		if (kill(-c->pgid, SIGKILL) == 0)
-			spawn_log(IGOR_WARNING, "the process group of '%s' (pid %d) still ran %d s after SIGTERM; sending SIGKILL",
+			emit_logf(IGOR_WARNING, "the process group of '%s' (pid %d) still ran %d s after SIGTERM; sending SIGKILL",
 				  c->label, (int)c->pgid,
 				  SPAWN_KILL_AFTER_MS / 1000);
 		igor_timer_free(t);
@@ -312,12 +294,12 @@ static void on_timeout(igor_timer *t, void *arg)
 		return;
 	}
 	if (c->termed) {
-		spawn_log(IGOR_WARNING, "'%s' (pid %d) ignored SIGTERM for %d s; sending SIGKILL",
+		emit_logf(IGOR_WARNING, "'%s' (pid %d) ignored SIGTERM for %d s; sending SIGKILL",
 			  c->label, (int)c->pid, SPAWN_KILL_AFTER_MS / 1000);
 		child_signal(c, SIGKILL);
 		return;
 	}
-	spawn_log(IGOR_WARNING, "'%s' (pid %d) still running after its timeout of %.3g s; sending SIGTERM",
+	emit_logf(IGOR_WARNING, "'%s' (pid %d) still running after its timeout of %.3g s; sending SIGTERM",
 		  c->label, (int)c->pid, (double)c->timeout_ms / 1000);
 	child_signal(c, SIGTERM);
 	c->termed = true;
@@ -347,7 +329,7 @@ static void kill_lingering(void)
 static void on_stop_grace(igor_timer *t, void *arg)
 {
 	(void)t, (void)arg;
-	spawn_log(IGOR_WARNING, "children still running %d s after SIGTERM; sending SIGKILL",
+	emit_logf(IGOR_WARNING, "children still running %d s after SIGTERM; sending SIGKILL",
 		  SPAWN_STOP_GRACE_MS / 1000);
 	kill_all(SIGKILL);
 	stop_done();
@@ -533,7 +515,7 @@ static void child_watch(struct igor_child *c)
 		c->timer = NULL;
 	}
 	if (!c->timer)
-		spawn_log(IGOR_ERROR, "cannot arm the timeout of '%s': %s",
+		emit_logf(IGOR_ERROR, "cannot arm the timeout of '%s': %s",
 			  c->label, strerror(errno));
 }
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -126,6 +127,28 @@ int emit_log(int level, const char *msg, size_t len)
 	rec_set_num(&r, REC_K_LEVEL, level);
 	rec_set_bytes(&r, REC_K_MSG, msg, len > REC_MSG_MAX ? REC_MSG_MAX : len);
 	return send_now(&r);
+}
+
+int emit_vlogf(int level, const char *fmt, va_list ap)
+{
+	char msg[REC_MSG_MAX + 1];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		return -1;
+	return emit_log(level, msg, (size_t)n < sizeof(msg) ? (size_t)n
+							    : sizeof(msg) - 1);
+}
+
+int emit_logf(int level, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = emit_vlogf(level, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 int emit_pong(int64_t seq)

@@ -10,6 +10,7 @@
 #ifndef IGOR_WORKER_EMIT_H
 #define IGOR_WORKER_EMIT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,12 @@ int emit_hello(void);
 int emit_ready(void);
 int emit_fail(int kind, const char *msg);
 int emit_log(int level, const char *msg, size_t len);
+
+/* emit_log of a printf-formatted line, cut at REC_MSG_MAX bytes. */
+int emit_vlogf(int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+int emit_logf(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int emit_pong(int64_t seq);
 
 /*

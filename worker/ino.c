@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -259,19 +258,14 @@ static void log_limit(bool *said, const char *fmt, ...)
 static void log_limit(bool *said, const char *fmt, ...)
 {
 	int saved = errno;
-	char msg[512];
 	va_list ap;
-	int n;
 
 	if (*said)
 		return;
 	*said = true;
 	va_start(ap, fmt);
-	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	emit_vlogf(IGOR_ERROR, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		emit_log(IGOR_ERROR, msg, (size_t)n < sizeof(msg) ? (size_t)n
-								  : sizeof(msg) - 1);
 	errno = saved;
 }
 

@@ -236,6 +236,25 @@ for w in json.load(sys.stdin):
 
 state_is() { [ "$(json_get "$1" state)" = "'$2'" ]; }
 
+# The containers tests: example_fs's fake engine in a copy under $T/conf.
+ENGINE=$T/conf/engine.log
+
+# copy_engine: bin/fake-engine and the containers directories of example_fs.
+copy_engine() {
+	mkdir -p "$T/conf" &&
+	cp -a "$IGOR_TOP/example_fs/bin" "$IGOR_TOP/example_fs/containers-available" \
+		"$IGOR_TOP/example_fs/containers-enabled" "$T/conf/"
+}
+
+# engine_has LINE: the fake engine was asked exactly this.
+engine_has() {
+	grep -qxF -- "$1" "$ENGINE" 2>/dev/null
+}
+
+engine_count() {
+	grep -cxF -- "$1" "$ENGINE" 2>/dev/null | tr -d ' '
+}
+
 # The children of a pid (for leak checks of process trees).
 children_of() {
 	local c

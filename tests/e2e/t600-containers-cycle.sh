@@ -5,21 +5,9 @@
 
 C=$T/conf
 EN=$C/containers-enabled
-ENGINE=$C/engine.log
-
-# engine_has LINE: the fake engine was asked exactly this.
-engine_has() {
-	grep -qxF -- "$1" "$ENGINE" 2>/dev/null
-}
-
-engine_count() {
-	grep -cxF -- "$1" "$ENGINE" 2>/dev/null | tr -d ' '
-}
 
 test_expect_setup 'a copy of example_fs with a short settle' '
-	mkdir -p "$C" &&
-	cp -a "$IGOR_TOP/example_fs/bin" "$IGOR_TOP/example_fs/containers-available" \
-		"$IGOR_TOP/example_fs/containers-enabled" "$C/" &&
+	copy_engine &&
 	write_conf containers.conf <<-\CONF
 	name: containers
 	plugin: containers.so
