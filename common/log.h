@@ -6,7 +6,8 @@
  * NAME"), a colon and the message, with control characters and
  * backslashes written as C escapes so one record is always one line.
  *
- * The threshold is the only process-wide state in common/.
+ * The threshold is process-wide state, as is ev.c's loop: a process has
+ * one log and one loop, and nothing else in common/ keeps state.
  */
 #ifndef IGOR_LOG_H
 #define IGOR_LOG_H

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "plugname.h"
 #include "trust.h"
 #include "util.h"
 
@@ -213,22 +214,6 @@ out_broken:
 
 /* ---- plugin configs ------------------------------------------------------ */
 
-bool conf_name_is_valid(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (!len || len > CONF_NAME_MAX || name[0] == '-')
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
-}
-
 static bool is_identifier(const char *s)
 {
 	if (!*s || (*s >= '0' && *s <= '9'))
@@ -303,11 +288,11 @@ static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 	if (strcmp(p->key, "name") == 0) {
 		if (get_string(p, file, errs, &pc->name) < 0)
 			return -1;
-		if (conf_name_is_valid(pc->name))
+		if (plugname_is_valid(pc->name, strlen(pc->name)))
 			return 0;
 		cfg_errs_add(errs, file, p->line,
-			     "invalid name '%s': use at most 64 letters, digits, '.', '_' and '-', not starting with '-'",
-			     pc->name);
+			     "invalid name '%s': use at most %d letters, digits, '.', '_' and '-', not starting with '-'",
+			     pc->name, PLUGNAME_MAX);
 		return -1;
 	}
 	if (strcmp(p->key, "plugin") == 0) {
@@ -390,7 +375,7 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 				       struct cfg_errs *errs)
 {
 	struct plugin_conf *pc = calloc(1, sizeof(*pc));
-	char why[CFG_ERR_MSG];
+	struct why why;
 
 	if (!pc || !(pc->file = strdup(file))) {
 		cfg_errs_add(errs, file, 1, "out of memory");
@@ -402,8 +387,8 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 		goto out_free;
 	}
 	/* As root, a config anyone else could change would hand them root. */
-	if (trust_is_required(0) && trust_check(file, why, sizeof(why)) < 0) {
-		cfg_errs_add(errs, file, 1, "%s", why);
+	if (trust_is_required(0) && trust_check(file, &why) < 0) {
+		cfg_errs_add(errs, file, 1, "%s", why.msg);
 		goto out_free;
 	}
 	if (cfg_parse(file, pc->bytes, pc->len, &pc->tree, errs) < 0)

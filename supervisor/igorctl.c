@@ -72,11 +72,6 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* ---- finding the socket ---------------------------------------------------- */
 
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 /* socket: of the main config, or NULL.  A config that cannot be read is
  * said, since it may be why the socket is not found; a missing one is
  * igor's default too. */
@@ -85,7 +80,7 @@ static char *socket_from_config(void)
 	struct cfg_errs errs = { 0 };
 	struct cfg_node *root = NULL;
 	const struct cfg_node *n;
-	char *file = paths_main_config(NULL, real_getenv), *buf = NULL;
+	char *file = paths_main_config(NULL, paths_getenv), *buf = NULL;
 	char *sock = NULL;
 	size_t len;
 
@@ -118,7 +113,7 @@ out_free:
  * user whose default is missing may be asking the system's igor. */
 static char *socket_path(const char *opt)
 {
-	const char *env = paths_env(real_getenv, "IGOR_SOCKET");
+	const char *env = paths_env(paths_getenv, "IGOR_SOCKET");
 	char *p;
 
 	if (opt)
@@ -128,7 +123,7 @@ static char *socket_path(const char *opt)
 	p = socket_from_config();
 	if (p)
 		return p;
-	p = paths_default_socket(real_getenv);
+	p = paths_default_socket(paths_getenv);
 	if (p && geteuid() != 0 && access(p, F_OK) < 0) {
 		free(p);
 		p = strdup(PATHS_ROOT_SOCKET);
@@ -175,7 +170,7 @@ static int read_replies(struct session *s, size_t nreq, reply_fn *fn,
 			void *arg)
 {
 	struct ctl_reply *rp = malloc(sizeof(*rp));
-	const char *why;
+	struct why why;
 	size_t done = 0;
 	long n;
 	int r;
@@ -185,7 +180,7 @@ static int read_replies(struct session *s, size_t nreq, reply_fn *fn,
 	while (done < nreq) {
 		r = ctl_next_reply(&s->rd, rp, &why);
 		if (r < 0) {
-			fprintf(stderr, "igorctl: bad reply from igor: %s\n", why);
+			fprintf(stderr, "igorctl: bad reply from igor: %s\n", why.msg);
 			break;
 		}
 		if (r > 0) {
@@ -560,7 +555,7 @@ static int cmd_restart(const char *sock, int argc, char **argv)
 		return EXIT_ERR;
 	/* An invalid name cannot be a plugin's: said here, not sent. */
 	for (i = 0; i < argc; i++) {
-		if (!ctl_name_is_valid(argv[i], strlen(argv[i]))) {
+		if (!plugname_is_valid(argv[i], strlen(argv[i]))) {
 			fprintf(stderr, "igorctl: no plugin named '%s'\n", argv[i]);
 			ret = EXIT_ERR;
 			continue;

@@ -14,29 +14,24 @@
 #include "opt.h"
 #include "util.h"
 
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 /* --env needs the main config: config_dir and socket may come from it. */
 static int print_env(const struct opts *o, const struct layout *lay)
 {
 	struct cfg_errs errs = { 0 };
 	struct main_conf mc;
 	struct settings s;
-	char *main_file = opt_main_file(o, real_getenv);
+	char *main_file = opt_main_file(o, paths_getenv);
 
 	if (!main_file)
 		return 1;
 	conf_load_main(main_file, &mc, &errs, &errs);
 	free(main_file);
 	cfg_errs_release(&errs);
-	if (opt_resolve(o, real_getenv, &mc, lay, &s) < 0) {
+	if (opt_resolve(o, paths_getenv, &mc, lay, &s) < 0) {
 		main_conf_release(&mc);
 		return 1;
 	}
-	opt_print_env(&s, real_getenv, lay);
+	opt_print_env(&s, paths_getenv, lay);
 	settings_release(&s);
 	main_conf_release(&mc);
 	return 0;

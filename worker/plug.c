@@ -59,17 +59,16 @@ static struct group *find_group(const char *name)
 }
 
 /* setgroups/initgroups, setgid, setuid: the order that cannot be undone. */
-static int switch_ids(const char *user, const char *group, char *err,
-		      size_t err_len)
+static int switch_ids(const char *user, const char *group, struct why *why)
 {
 	struct passwd *pw = user ? find_user(user) : NULL;
 	struct group *gr = group ? find_group(group) : NULL;
 	gid_t gid;
 
 	if (user && !pw)
-		return snprintf(err, err_len, "unknown user '%s'", user), -1;
+		return why_set(why, ENOENT, "unknown user '%s'", user);
 	if (group && !gr)
-		return snprintf(err, err_len, "unknown group '%s'", group), -1;
+		return why_set(why, ENOENT, "unknown group '%s'", group);
 	gid = gr ? gr->gr_gid : pw ? pw->pw_gid : getgid();
 	if (pw ? initgroups(pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
 		goto out_errno;
@@ -78,21 +77,18 @@ static int switch_ids(const char *user, const char *group, char *err,
 	if (pw && setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
 		goto out_errno;
 	/* A dropped worker must not be able to climb back. */
-	if (pw && pw->pw_uid != 0 && setuid(0) == 0) {
-		snprintf(err, err_len, "could regain root after dropping to '%s'",
-			 user);
-		return -1;
-	}
+	if (pw && pw->pw_uid != 0 && setuid(0) == 0)
+		return why_set(why, EPERM, "could regain root after dropping to '%s'",
+			       user);
 	return 0;
 out_errno:
-	snprintf(err, err_len, "cannot drop privileges to %s%s%s%s: %s",
-		 user ? "user '" : "", user ? user : "", user ? "' " : "",
-		 group ? "and group" : "", strerror(errno));
-	return -1;
+	return why_set(why, errno, "cannot drop privileges to %s%s%s%s: %s",
+		       user ? "user '" : "", user ? user : "", user ? "' " : "",
+		       group ? "and group" : "", strerror(errno));
 }
 
 int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
-			 char *err, size_t err_len)
+			 struct why *why)
 {
 	const struct cfg_node *u = cfg_get(conf, "user");
 	const struct cfg_node *g = cfg_get(conf, "group");
@@ -100,22 +96,17 @@ int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
 	bool no_new_privs = true;
 
 	if (u || g) {
-		if (switch_ids(u ? u->text : NULL, g ? g->text : NULL, err,
-			       err_len) < 0)
+		if (switch_ids(u ? u->text : NULL, g ? g->text : NULL, why) < 0)
 			return -1;
 		/* A change of credentials clears the parent-death signal. */
-		if (plug_watch_parent(parent) < 0) {
-			snprintf(err, err_len, "supervisor gone");
-			return -1;
-		}
+		if (plug_watch_parent(parent) < 0)
+			return why_set(why, ESRCH, "supervisor gone");
 	}
 	if (nnp)
 		cfg_as_bool(nnp, &no_new_privs);
-	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		snprintf(err, err_len, "cannot set no_new_privs: %s",
-			 strerror(errno));
-		return -1;
-	}
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return why_set(why, errno, "cannot set no_new_privs: %s",
+			       strerror(errno));
 	return 0;
 }
 
@@ -130,35 +121,31 @@ static const char *without_path(const char *msg, const char *path)
 }
 
 int plug_load(const char *path, const char *symbol, igor_setup_fn **setup,
-	      char *err, size_t err_len)
+	      struct why *why)
 {
+	struct why distrust;
 	const int *abi;
 	void *h, *sym;
-	char why[512];
 
 	/* Code that root runs must be changeable by root alone (trust.h). */
-	if (trust_is_required(getppid()) &&
-	    trust_check(path, why, sizeof(why)) < 0) {
-		snprintf(err, err_len, "cannot load plugin '%s': %s", path, why);
-		return -1;
-	}
+	if (trust_is_required(getppid()) && trust_check(path, &distrust) < 0)
+		return why_set(why, EACCES, "cannot load plugin '%s': %s", path,
+			       distrust.msg);
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(err, err_len, "cannot load plugin '%s': %s", path,
-			 without_path(dlerror(), path));
-		return -1;
-	}
+	if (!h)
+		return why_set(why, ENOEXEC, "cannot load plugin '%s': %s", path,
+			       without_path(dlerror(), path));
 	sym = dlsym(h, symbol);
 	if (!sym) {
-		snprintf(err, err_len, "plugin '%s' has no symbol '%s'", path,
-			 symbol);
+		why_set(why, ENOENT, "plugin '%s' has no symbol '%s'", path,
+			symbol);
 		goto out_close;
 	}
 	abi = dlsym(h, "igor_plugin_abi");
 	if (abi && *abi != IGOR_PLUGIN_ABI) {
-		snprintf(err, err_len,
-			 "plugin '%s' was built for ABI %d, this igor provides ABI %d",
-			 path, *abi, IGOR_PLUGIN_ABI);
+		why_set(why, ENOEXEC,
+			"plugin '%s' was built for ABI %d, this igor provides ABI %d",
+			path, *abi, IGOR_PLUGIN_ABI);
 		goto out_close;
 	}
 	*(void **)setup = sym;
