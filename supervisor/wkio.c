@@ -218,13 +218,18 @@ static void drain_lines(struct wk_io *io)
 	linebuf_flush(&io->lines, on_line, io);
 }
 
-void wkio_drain_and_close(struct wk *w)
+void wkio_read_buffered(struct wk *w)
 {
 	long left, n;
 
 	for (left = buffered(&w->rec); left > 0 && w->rec.fd >= 0; left -= n)
 		if ((n = read_records(w)) <= 0)
 			break;
+}
+
+void wkio_drain_and_close(struct wk *w)
+{
+	wkio_read_buffered(w);
 	if (w->rec.fd >= 0 && rec_reader_pending(&w->rd))
 		wkrec_protocol_error(w, "stream ends inside a record");
 	drain_lines(&w->out);

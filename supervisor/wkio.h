@@ -25,6 +25,12 @@ int wkio_open(struct wk *w, int rec_fd, int out_fd, int err_fd);
  * closes its fds. */
 void wkio_drain_and_close(struct wk *w);
 
+/* Reads the records the worker's socket holds now, and no more: before a
+ * deadline is judged, what already came is heard (an answer that waited
+ * while igor was busy), while a worker that keeps writing cannot hold
+ * igor here. */
+void wkio_read_buffered(struct wk *w);
+
 /* Queues r for the worker and writes what its socket takes now.  Never
  * blocks and never drops: the rest goes when the socket has room.
  * Returns 0, or -1 when the worker has no socket or was killed for

@@ -146,6 +146,12 @@ void wktab_run_timers(int64_t now)
 	for (i = 0; i < ntable; i++) {
 		struct wk *w = table[i];
 
+		if (!w->deadline_ms || w->deadline_ms > now)
+			continue;
+		/* An answer or a READY may be waiting unread because igor was
+		 * busy when it came: hear it before judging the deadline. */
+		if (w->pid)
+			wkio_read_buffered(w);
 		if (w->deadline_ms && w->deadline_ms <= now) {
 			w->deadline_ms = 0;
 			wk_handle(w, WK_EV_TIMER);
