@@ -17,6 +17,17 @@
 
 extern char **environ;
 
+/* What every child gets back of RLIMIT_NOFILE; the process's one
+ * setting, so file-static. */
+static struct rlimit child_nofile;
+static bool has_child_nofile;
+
+void spawn_set_child_nofile(const struct rlimit *rl)
+{
+	child_nofile = *rl;
+	has_child_nofile = true;
+}
+
 /* In the child: put fds[i] at i.  Moves them out of the way first, to
  * numbers >= nfds, so a source already sitting on another target number
  * is not clobbered (and the lowest free numbers, so a low fd limit is no
@@ -57,6 +68,10 @@ static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 	}
 	sig_reset_all();
 	if (place_fds(rq->fds, rq->nfds) == 0) {
+		/* After place_fds, which may need numbers above the child's
+		 * limit; exec closes all but the first nfds anyway. */
+		if (has_child_nofile)
+			setrlimit(RLIMIT_NOFILE, &child_nofile);
 		if (rq->path)
 			execve(rq->path, rq->argv, envp);
 		else
@@ -69,7 +84,7 @@ static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 
 /* Waits for the exec: the pid once it succeeded, else -1 with the
  * child's errno (the child is then reaped). */
-static pid_t await_exec(pid_t pid, int report)
+static pid_t await_exec(pid_t pid, int report, bool *exec_failed)
 {
 	ssize_t n;
 	int err;
@@ -81,15 +96,20 @@ static pid_t await_exec(pid_t pid, int report)
 		return pid;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	*exec_failed = true;
 	errno = err;
 	return -1;
 }
 
-pid_t spawn_start(const struct spawn_req *rq)
+pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
 {
 	int report[2];
 	pid_t pid, self = getpid();
+	bool unused;
 
+	if (!exec_failed)
+		exec_failed = &unused;
+	*exec_failed = false;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
@@ -99,7 +119,7 @@ pid_t spawn_start(const struct spawn_req *rq)
 		setpgid(pid, pid); /* also here: no window where a kill misses */
 	report[1] = safe_close(report[1]);
 	if (pid > 0)
-		pid = await_exec(pid, report[0]);
+		pid = await_exec(pid, report[0], exec_failed);
 	safe_close(report[0]);
 	return pid;
 }

@@ -9,6 +9,8 @@
 #ifndef IGOR_SPAWN_H
 #define IGOR_SPAWN_H
 
+#include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /* What to start; every pointer is borrowed for the call. */
@@ -24,10 +26,18 @@ struct spawn_req {
 
 /*
  * Starts the child and waits for its exec.  Returns its pid (also its
- * process group id), or -1 with errno set: the exec's errno when the
- * exec failed, the child then reaped.
+ * process group id), or -1 with errno set; *exec_failed (may be NULL)
+ * then says whether it was the exec that failed (errno is the exec's,
+ * and the child was reaped) rather than igor's own fork or pipe.
  */
-pid_t spawn_start(const struct spawn_req *rq);
+pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed);
+
+/*
+ * The RLIMIT_NOFILE every child gets, from now on: igor raises its own
+ * soft limit to the hard one and gives children the limit it was started
+ * with, as a program that uses select(2) expects.  rl is copied.
+ */
+void spawn_set_child_nofile(const struct rlimit *rl);
 
 /*
  * A close-on-exec memfd holding len bytes of buf, for a child to read at

@@ -100,7 +100,7 @@ static pid_t start_checker(const struct plugin_conf *pc, const char *worker,
 	};
 
 	wkargs_build(&a, &av);
-	return spawn_start(&rq);
+	return spawn_start(&rq, NULL);
 }
 
 /* Loads one plugin in a worker; 0, or -1 with why filled. */
@@ -135,6 +135,32 @@ out_close:
 	return why->msg[0] ? -1 : 0;
 }
 
+static bool check_worker_failed;
+
+/* The first check: can the worker be executed at all?  Without it no
+ * plugin can be loaded, and the reason is the worker's, not theirs. */
+static size_t check_worker(const char *worker)
+{
+	char *argv[] = { "igor-worker", NULL };
+	int fds[3] = { -1, -1, -1 };
+	struct spawn_req rq = { .path = worker, .argv = argv, .fds = fds,
+				.nfds = 3 };
+	bool exec_failed;
+	pid_t pid;
+
+	/* Run by hand, it says so and exits: what counts is that it runs. */
+	pid = spawn_start(&rq, &exec_failed);
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return 0;
+	}
+	fprintf(stderr, "igor: cannot execute worker %s: %s\n", worker,
+		strerror(errno));
+	check_worker_failed = true;
+	return 1;
+}
+
 int check_run(const struct opts *o, const struct layout *lay)
 {
 	struct cfg_errs errs = { 0 }, warns = { 0 };
@@ -153,13 +179,13 @@ int check_run(const struct opts *o, const struct layout *lay)
 	free(main_file);
 	/* -t prints nothing but problems unless -v asks for more. */
 	log_set_threshold(log_level_from_verbosity(o->verbose));
-	for (i = 0; i < warns.n; i++)
-		log_warning("%s:%u: %s", warns.v[i].file, warns.v[i].line,
-			    warns.v[i].msg);
+	problems = check_worker(s.worker);
+	/* In check mode a warning (an unknown key) is a problem too. */
+	print_problems(&warns);
 	conf_load_plugins(s.config_dir, s.main_file, s.plugin_dir, &set, &errs);
 	print_problems(&errs);
-	problems = errs.n;
-	for (i = 0; i < set.n; i++) {
+	problems += warns.n + errs.n;
+	for (i = 0; i < set.n && !check_worker_failed; i++) {
 		if (check_plugin(set.v[i], s.worker, &why) == 0)
 			continue;
 		fprintf(stderr, "%s:%u: %s\n", set.v[i]->file,

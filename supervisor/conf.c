@@ -130,7 +130,7 @@ static int load_restart(const struct cfg_pair *p, const char *file,
 			ret |= get_seconds(q, file, errs, &rp->reset_after_ms);
 		else
 			cfg_errs_add(warns, file, q->line,
-				     "unknown key 'restart.%s' ignored", q->key);
+				     "unknown key 'restart.%s'", q->key);
 	}
 	/* A zero delay would restart a crashing plugin in a tight loop. */
 	if (!ret && rp->delay_ms < 1) {
@@ -162,7 +162,7 @@ static int load_main_key(const struct cfg_pair *p, const char *file,
 		return get_seconds(p, file, errs, &mc->stop_timeout_ms);
 	if (strcmp(p->key, "restart") == 0)
 		return load_restart(p, file, &mc->restart, errs, warns);
-	cfg_errs_add(warns, file, p->line, "unknown key '%s' ignored", p->key);
+	cfg_errs_add(warns, file, p->line, "unknown key '%s'", p->key);
 	return 0;
 }
 

@@ -59,7 +59,7 @@ static int daemon_load(const struct opts *o, const struct layout *lay,
 		return log_errno(LOG_LVL_CRITICAL, "cannot resolve settings");
 	}
 	log_set_threshold(s->log_level);
-	log_problems(&warns, LOG_LVL_WARNING, "", NULL);
+	log_problems(&warns, LOG_LVL_WARNING, "; ignored", NULL);
 	log_problems(&errs, LOG_LVL_ERROR, "", rep);
 	cfg_errs_release(&warns);
 	cfg_errs_release(&errs);
@@ -263,6 +263,7 @@ static void serve(struct daemon *d)
 			break;
 		}
 		wktab_run_timers(now_ms());
+		wktab_run_queue();
 		wktab_sweep();
 		ctlsrv_sweep();
 	}

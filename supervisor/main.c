@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "check.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
 #include "opt.h"
+#include "spawn.h"
 #include "util.h"
 
 /* --env needs the main config: config_dir and socket may come from it. */
@@ -35,6 +37,25 @@ static int print_env(const struct opts *o, const struct layout *lay)
 	settings_release(&s);
 	main_conf_release(&mc);
 	return 0;
+}
+
+/*
+ * igor holds three fds per worker, so it raises its soft RLIMIT_NOFILE to
+ * the hard limit; every child it starts gets back the limit igor was
+ * started with, as programs that use select(2) expect (systemd's advice
+ * for daemons).
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl, up;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	spawn_set_child_nofile(&rl);
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	up.rlim_cur = up.rlim_max = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &up);
 }
 
 /* Started with 0, 1 or 2 closed, igor's own fds would land there and be
@@ -70,6 +91,7 @@ int main(int argc, char **argv)
 	/* Until the config says otherwise, -v alone decides. */
 	log_set_threshold(log_level_from_verbosity(o.verbose));
 	layout_detect(&lay);
+	raise_nofile();
 	if (o.env)
 		ret = print_env(&o, &lay);
 	else if (o.check)

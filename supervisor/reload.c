@@ -4,24 +4,17 @@
  */
 #include "reload.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "wktab.h"
 
-/* Takes the conf of name out of set, or NULL. */
-static struct plugin_conf *take(struct plugin_set *set, const char *name)
+static int by_name(const void *a, const void *b)
 {
-	struct plugin_conf *pc;
-	size_t i;
+	const struct plugin_conf *const *x = a, *const *y = b;
 
-	for (i = 0; i < set->n; i++)
-		if (set->v[i] && strcmp(set->v[i]->name, name) == 0) {
-			pc = set->v[i];
-			set->v[i] = NULL;
-			return pc;
-		}
-	return NULL;
+	return strcmp((*x)->name, (*y)->name);
 }
 
 /* pc replaces w's config at its next start, which it asks for now. */
@@ -32,12 +25,11 @@ static void restart_with(struct wk *w, struct plugin_conf *pc)
 	wk_handle(w, WK_EV_RESTART);
 }
 
-/* A reload's verdict on one worker that is wanted, given the new set. */
-static void apply_one(struct wk *w, struct plugin_set *set,
-		      struct report *rep)
+/* A reload's verdict on one worker that is wanted, given its new conf
+ * (taken; NULL when the set has none of its name). */
+static void apply_one(struct wk *w, struct plugin_conf *pc,
+		      const struct plugin_set *set, struct report *rep)
 {
-	struct plugin_conf *pc = take(set, w->name);
-
 	if (!pc && plugin_set_is_broken(set, w->conf->file)) {
 		log_error("reload: '%s' is broken; plugin '%s' keeps running its old config",
 			  w->conf->file, w->name);
@@ -67,29 +59,37 @@ static void apply_one(struct wk *w, struct plugin_set *set,
 /* A worker still stopping after a removal whose file is back: it starts
  * again once stopped, rather than a second worker of that name running
  * beside it. */
-static void revive(struct wk *w, struct plugin_set *set, struct report *rep)
+static void revive(struct wk *w, struct plugin_conf *pc, struct report *rep)
 {
-	struct plugin_conf *pc = take(set, w->name);
-
-	if (!pc)
-		return;
 	log_info("reload: plugin '%s' is back; restarting it once stopped",
 		 w->name);
 	report_add(rep, "restarted %s", w->name);
 	restart_with(w, pc);
 }
 
+/* The worker table is in name order: with the set in name order too, one
+ * walk pairs every worker with its new conf, however many there are. */
 void reload_apply(struct plugin_set *set, struct report *rep)
 {
-	size_t i, n = wktab_count();
+	size_t i, j = 0, n = wktab_count();
+	struct plugin_conf *pc;
+	int cmp;
 
+	qsort(set->v, set->n, sizeof(*set->v), by_name);
 	for (i = 0; i < n; i++) {
 		struct wk *w = wktab_at(i);
 
+		pc = NULL;
+		while (j < set->n && (cmp = strcmp(set->v[j]->name, w->name)) < 0)
+			j++;
+		if (j < set->n && cmp == 0) {
+			pc = set->v[j];
+			set->v[j++] = NULL;
+		}
 		if (wk_is_wanted(w))
-			apply_one(w, set, rep);
-		else
-			revive(w, set, rep);
+			apply_one(w, pc, set, rep);
+		else if (pc)
+			revive(w, pc, rep);
 	}
 	for (i = 0; i < set->n; i++) {
 		if (!set->v[i])

@@ -19,11 +19,35 @@
 static struct wk_settings settings;
 static struct wk_ops ops;
 
+/* Workers in WK_STARTING and WK_QUEUED, kept by wk_handle and wk_free
+ * from the transitions themselves. */
+static long n_starting, n_queued;
+
 void wk_configure(const struct wk_settings *s, const struct wk_ops *o)
 {
 	settings = *s;
+	if (!settings.max_starting)
+		settings.max_starting = WK_MAX_STARTING;
 	if (o)
 		ops = *o;
+}
+
+bool wk_has_queued(void)
+{
+	return n_queued > 0;
+}
+
+bool wk_has_room_to_start(void)
+{
+	return n_starting < (long)settings.max_starting;
+}
+
+static void count(enum wk_state s, long d)
+{
+	if (s == WK_STARTING)
+		n_starting += d;
+	else if (s == WK_QUEUED)
+		n_queued += d;
 }
 
 static double seconds(int64_t ms)
@@ -51,12 +75,32 @@ static void enter_backoff(struct wk *w, int64_t uptime_ms)
 		 seconds(delay));
 }
 
+/* Did the process (or its start) say that trying again cannot help: the
+ * plugin or the worker cannot be loaded, or its config is bad? */
+static bool has_given_up(const struct wk *w)
+{
+	return w->fail_kind == REC_FAIL_LOAD || w->fail_kind == REC_FAIL_CONFIG;
+}
+
+static void become_failed(struct wk *w)
+{
+	w->state = WK_FAILED;
+	w->deadline_ms = 0;
+	log_error("plugin '%s' failed: %s; not started again until igorctl restart or a reload",
+		  w->name, w->error);
+}
+
 static void start(struct wk *w)
 {
 	if (w->next_conf) {
 		plugin_conf_free(w->conf);
 		w->conf = w->next_conf;
 		w->next_conf = NULL;
+	}
+	w->deadline_ms = 0;
+	if (!wk_has_room_to_start()) {
+		w->state = WK_QUEUED;
+		return;
 	}
 	w->fail_kind = 0;
 	w->killed_by_watchdog = false;
@@ -66,7 +110,10 @@ static void start(struct wk *w)
 	w->starts++;
 	if (ops.spawn(w) < 0) {
 		log_error("plugin '%s': %s", w->name, w->error);
-		enter_backoff(w, 0);
+		if (has_given_up(w))
+			become_failed(w);
+		else
+			enter_backoff(w, 0);
 		return;
 	}
 	w->error[0] = '\0';
@@ -106,21 +153,15 @@ static void exited(struct wk *w)
 {
 	/* "Stayed up" counts from ready: a setup that fails is no uptime. */
 	int64_t uptime = w->ready_ms ? ops.now() - w->ready_ms : 0;
-	bool final = w->fail_kind == REC_FAIL_LOAD ||
-		     w->fail_kind == REC_FAIL_CONFIG;
 
 	log_warning("plugin '%s' (pid %d) exited: %s%s%s%s", w->name,
 		    (int)w->pid, w->last_exit,
 		    w->error[0] ? " (" : "", w->error, w->error[0] ? ")" : "");
 	w->pid = 0;
-	if (final) {
-		w->state = WK_FAILED;
-		w->deadline_ms = 0;
-		log_error("plugin '%s' failed: %s; not started again until igorctl restart or a reload",
-			  w->name, w->error);
-		return;
-	}
-	enter_backoff(w, uptime);
+	if (has_given_up(w))
+		become_failed(w);
+	else
+		enter_backoff(w, uptime);
 }
 
 static void begin_stop(struct wk *w)
@@ -215,6 +256,11 @@ typedef void wk_action(struct wk *w);
 
 /* Cells not named here cannot happen or change nothing: ignore. */
 static wk_action *const wk_actions[WK_NSTATES][WK_NEVENTS] = {
+	[WK_QUEUED] = {
+		[WK_EV_STOP] = go_gone,
+		[WK_EV_RESTART] = start_now,
+		[WK_EV_TURN] = start,
+	},
 	[WK_STARTING] = {
 		[WK_EV_READY] = become_running,
 		[WK_EV_EXIT] = exited,
@@ -260,6 +306,7 @@ static const char *const event_names[WK_NEVENTS] = {
 	[WK_EV_READY] = "ready", [WK_EV_EXIT] = "exit",
 	[WK_EV_TIMER] = "timer", [WK_EV_STOP] = "stop",
 	[WK_EV_RESTART] = "restart", [WK_EV_KILL] = "kill",
+	[WK_EV_TURN] = "turn",
 };
 
 void wk_handle(struct wk *w, enum wk_event ev)
@@ -273,16 +320,19 @@ void wk_handle(struct wk *w, enum wk_event ev)
 	if (!act)
 		act = ignore;
 	act(w);
-	if (w->state != from)
-		log_debug("plugin '%s': %s -> %s on %s", w->name,
-			  wk_state_name(from), wk_state_name(w->state),
-			  event_names[ev]);
+	if (w->state == from)
+		return;
+	count(from, -1);
+	count(w->state, +1);
+	log_debug("plugin '%s': %s -> %s on %s", w->name, wk_state_name(from),
+		  wk_state_name(w->state), event_names[ev]);
 }
 
 const char *wk_state_name(enum wk_state s)
 {
 	static const char *const names[WK_NSTATES] = {
-		[WK_STARTING] = "starting", [WK_RUNNING] = "running",
+		[WK_QUEUED] = "queued", [WK_STARTING] = "starting",
+		[WK_RUNNING] = "running",
 		[WK_BACKOFF] = "backoff", [WK_STOPPING] = "stopping",
 		[WK_RESTARTING] = "restarting", [WK_FAILED] = "failed",
 		[WK_GONE] = "gone",
@@ -294,6 +344,8 @@ const char *wk_state_name(enum wk_state s)
 const char *wk_state_shown(enum wk_state s)
 {
 	switch (s) {
+	case WK_QUEUED:
+		return "starting";
 	case WK_RESTARTING:
 	case WK_GONE: /* about to be freed, or to start again */
 		return "stopping";
@@ -336,6 +388,7 @@ void wk_free(struct wk *w)
 {
 	if (!w)
 		return;
+	count(w->state, -1);
 	plugin_conf_free(w->conf);
 	plugin_conf_free(w->next_conf);
 	rec_reader_release(&w->rd);

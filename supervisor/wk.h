@@ -31,6 +31,8 @@
 #include "rec.h"
 
 enum wk_state {
+	WK_QUEUED,     /* to start, waiting for its turn: shown as starting,
+			  with no process yet (starts are paced) */
 	WK_STARTING,   /* started, setup not yet returned */
 	WK_RUNNING,
 	WK_BACKOFF,    /* waiting to start again */
@@ -50,6 +52,7 @@ enum wk_event {
 	WK_EV_RESTART, /* start it (again): new, igorctl restart, a changed
 			  or restored config, reload of a failed one */
 	WK_EV_KILL,    /* protocol error: SIGKILL now */
+	WK_EV_TURN,    /* a queued worker's turn to start has come */
 	WK_NEVENTS
 };
 
@@ -105,7 +108,13 @@ struct wk_ops {
 struct wk_settings {
 	struct restart_policy restart;
 	int64_t stop_timeout_ms;
+	unsigned max_starting; /* workers starting at once; 0: WK_MAX_STARTING */
 };
+
+/* How many workers may be starting (spawned, setup not yet returned) at
+ * once: the rest wait in WK_QUEUED, so that thousands of plugins start
+ * without igor's loop stalling or all of their costs landing at once. */
+enum { WK_MAX_STARTING = 32 };
 
 void wk_configure(const struct wk_settings *s, const struct wk_ops *ops);
 
@@ -126,5 +135,9 @@ const char *wk_state_name(enum wk_state s);
 
 /* Does w still hold or want a process (not stopping for good, not gone)? */
 bool wk_is_wanted(const struct wk *w);
+
+/* Is a worker waiting for its turn, and is there room for one to start? */
+bool wk_has_queued(void);
+bool wk_has_room_to_start(void);
 
 #endif /* IGOR_SUP_WK_H */

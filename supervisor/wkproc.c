@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,8 +22,15 @@
 #include "wkio.h"
 #include "wktab.h"
 
+/* What igor keeps for itself out of RLIMIT_NOFILE: the control
+ * socket's clients (64 at most), its own loop's fds, and one spawn's
+ * temporaries; each running worker costs it WKPROC_FDS_PER_WORKER more
+ * (igor(8)). */
+enum { WKPROC_FD_RESERVE = 128, WKPROC_FDS_PER_WORKER = 3 };
+
 static char *worker_exe;
 static int worker_level;
+static size_t live; /* workers with a process */
 
 int wkproc_configure(const struct wkproc_settings *s)
 {
@@ -74,7 +82,8 @@ static int fds_make(struct wk *w, struct wk_fds *f)
 	return f->counters < 0 ? -1 : 0;
 }
 
-static pid_t exec_worker(struct wk *w, const struct wk_fds *f)
+static pid_t exec_worker(struct wk *w, const struct wk_fds *f,
+			 bool *exec_failed)
 {
 	struct wkargs a = {
 		.name = w->name, .file = w->conf->file,
@@ -94,7 +103,7 @@ static pid_t exec_worker(struct wk *w, const struct wk_fds *f)
 	};
 
 	wkargs_build(&a, &av);
-	return spawn_start(&rq);
+	return spawn_start(&rq, exec_failed);
 }
 
 /* Unheard, a started worker must not run on: it would be a second
@@ -110,14 +119,72 @@ static void kill_unheard(struct wk *w)
 	errno = saved;
 }
 
+/* Is there room under RLIMIT_NOFILE for one more worker?  When not, why
+ * is in w->error and errno is EMFILE.  igor stops short of the limit, so
+ * that igorctl can still connect and the loop still works. */
+static bool has_fds_for_one_more(struct wk *w)
+{
+	struct rlimit rl;
+	rlim_t most;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return true;
+	most = rl.rlim_cur > WKPROC_FD_RESERVE
+		       ? (rl.rlim_cur - WKPROC_FD_RESERVE) / WKPROC_FDS_PER_WORKER
+		       : 0;
+	if (live < most)
+		return true;
+	snprintf(w->error, sizeof(w->error),
+		 "cannot start '%s': the open file limit (RLIMIT_NOFILE %llu) allows igor %llu workers; raise it (LimitNOFILE=, ulimit -n)",
+		 worker_exe, (unsigned long long)rl.rlim_cur,
+		 (unsigned long long)most);
+	errno = EMFILE;
+	return false;
+}
+
+/* Why a start failed, naming the limit that was hit when one was. */
+static void say_why(struct wk *w, bool exec_failed)
+{
+	struct rlimit rl = { 0, 0 };
+	int err = errno;
+
+	if (exec_failed) {
+		snprintf(w->error, sizeof(w->error),
+			 "cannot execute worker %s: %s", worker_exe,
+			 strerror(err));
+		w->fail_kind = REC_FAIL_LOAD; /* not a crash loop */
+	} else if (err == EMFILE) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': the open file limit (RLIMIT_NOFILE %llu) is reached",
+			 worker_exe, (unsigned long long)rl.rlim_cur);
+	} else if (err == ENFILE) {
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': the system's open file limit (fs.file-max) is reached",
+			 worker_exe);
+	} else if (err == EAGAIN) {
+		getrlimit(RLIMIT_NPROC, &rl);
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': a process limit is reached (RLIMIT_NPROC %llu, kernel.threads-max, kernel.pid_max or the cgroup's pids.max)",
+			 worker_exe, (unsigned long long)rl.rlim_cur);
+	} else {
+		snprintf(w->error, sizeof(w->error), "cannot start '%s': %s",
+			 worker_exe, strerror(err));
+	}
+	errno = err;
+}
+
 int wkproc_spawn(struct wk *w)
 {
 	struct wk_fds f = { { -1, -1 }, { -1, -1 }, { -1, -1 }, -1, -1 };
+	bool exec_failed = false;
 	int ret = -1;
 
+	if (!has_fds_for_one_more(w))
+		return -1;
 	if (fds_make(w, &f) < 0)
 		goto out_close;
-	w->pid = exec_worker(w, &f);
+	w->pid = exec_worker(w, &f, &exec_failed);
 	if (w->pid < 0) {
 		w->pid = 0;
 		goto out_close;
@@ -126,10 +193,11 @@ int wkproc_spawn(struct wk *w)
 	f.sp[0] = f.out[0] = f.err[0] = -1; /* taken by wkio_open */
 	if (ret < 0)
 		kill_unheard(w);
+	else
+		live++;
 out_close:
 	if (ret < 0)
-		snprintf(w->error, sizeof(w->error), "cannot start '%s': %s",
-			 worker_exe, strerror(errno));
+		say_why(w, exec_failed);
 	if (ret < 0 && !w->pid)
 		counters_close(&w->counts);
 	fds_close(&f);
@@ -169,6 +237,7 @@ static void ended(struct wk *w)
 			sizeof(w->last_exit) - strlen(w->last_exit) - 1);
 	wkio_drain_and_close(w);
 	counters_close(&w->counts);
+	live--;
 	wk_handle(w, WK_EV_EXIT);
 }
 

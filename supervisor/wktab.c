@@ -16,6 +16,11 @@
  * time, which is no wakeup worth counting and far from overflowing. */
 enum { WKTAB_MAX_SLEEP_MS = 3600 * 1000 };
 
+/* Queued workers started per loop round, at most: each start waits for
+ * its exec, so a round stays short and igorctl and signals are answered
+ * between them. */
+enum { WKTAB_STARTS_PER_ROUND = 8 };
+
 static struct wk **table; /* sorted by name */
 static size_t ntable;
 
@@ -29,13 +34,22 @@ struct wk *wktab_at(size_t i)
 	return i < ntable ? table[i] : NULL;
 }
 
+/* The table is in name order: a binary search. */
 struct wk *wktab_find(const char *name)
 {
-	size_t i;
+	size_t lo = 0, hi = ntable, mid;
+	int cmp;
 
-	for (i = 0; i < ntable; i++)
-		if (strcmp(table[i]->name, name) == 0)
-			return table[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(table[mid]->name, name);
+		if (cmp == 0)
+			return table[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -125,6 +139,9 @@ int wktab_next_timeout(int64_t now)
 	int64_t soonest = -1;
 	size_t i;
 
+	if (wk_has_queued() && wk_has_room_to_start())
+		return 0; /* more to start at the next round */
+
 	for (i = 0; i < ntable; i++) {
 		int64_t d = table[i]->deadline_ms;
 
@@ -156,6 +173,20 @@ void wktab_run_timers(int64_t now)
 			w->deadline_ms = 0;
 			wk_handle(w, WK_EV_TIMER);
 		}
+	}
+}
+
+void wktab_run_queue(void)
+{
+	size_t i;
+	int started = 0;
+
+	for (i = 0; i < ntable && started < WKTAB_STARTS_PER_ROUND &&
+		    wk_has_queued() && wk_has_room_to_start(); i++) {
+		if (table[i]->state != WK_QUEUED)
+			continue;
+		wk_handle(table[i], WK_EV_TURN);
+		started++;
 	}
 }
 

@@ -36,6 +36,11 @@ bool wktab_all_gone(void);
 int wktab_next_timeout(int64_t now);
 void wktab_run_timers(int64_t now);
 
+/* Gives queued workers their turn while there is room to start them:
+ * at most WK_MAX_STARTING starting at once, a few per round.  Called
+ * between loop rounds. */
+void wktab_run_queue(void);
+
 /* Frees the workers that are gone; called between loop rounds. */
 void wktab_sweep(void);
 void wktab_release_all(void);

@@ -413,7 +413,7 @@ static pid_t fork_exec(const struct igor_spawn_args *a, const int fds[3])
 	if (!envp)
 		return -1;
 	rq.envp = envp;
-	pid = spawn_start(&rq);
+	pid = spawn_start(&rq, NULL);
 	free(envp); /* free keeps errno since glibc 2.33 */
 	return pid;
 }

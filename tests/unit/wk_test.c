@@ -68,6 +68,15 @@ struct row {
 };
 
 static const struct row rows[] = {
+	{ WK_QUEUED, WK_EV_READY, 0, WK_QUEUED, 0, 0, 0, false, false },
+	{ WK_QUEUED, WK_EV_EXIT, 0, WK_QUEUED, 0, 0, 0, false, false },
+	{ WK_QUEUED, WK_EV_TIMER, 0, WK_QUEUED, 0, 0, 0, false, false },
+	{ WK_QUEUED, WK_EV_STOP, 0, WK_GONE, 0, 0, 0, false, false },
+	{ WK_QUEUED, WK_EV_RESTART, 0, WK_STARTING, 1, 0, 0, true, false },
+	{ WK_QUEUED, WK_EV_KILL, 0, WK_QUEUED, 0, 0, 0, false, false },
+	{ WK_QUEUED, WK_EV_TURN, 0, WK_STARTING, 1, 0, 0, true, false },
+	{ WK_QUEUED, WK_EV_TURN, SET_SPAWN_FAILS, WK_BACKOFF, 1, 0, 0, false, true },
+
 	{ WK_STARTING, WK_EV_READY, 0, WK_RUNNING, 0, 0, 0, true, false },
 	{ WK_STARTING, WK_EV_READY, SET_WATCHDOG, WK_RUNNING, 0, 1, 0, true, true },
 	{ WK_STARTING, WK_EV_EXIT, 0, WK_BACKOFF, 0, 0, 0, false, true },
@@ -76,6 +85,7 @@ static const struct row rows[] = {
 	{ WK_STARTING, WK_EV_STOP, 0, WK_STOPPING, 0, 0, SIGTERM, true, true },
 	{ WK_STARTING, WK_EV_RESTART, 0, WK_RESTARTING, 0, 0, SIGTERM, true, true },
 	{ WK_STARTING, WK_EV_KILL, 0, WK_STARTING, 0, 0, SIGKILL, true, false },
+	{ WK_STARTING, WK_EV_TURN, 0, WK_STARTING, 0, 0, 0, true, false },
 
 	{ WK_RUNNING, WK_EV_READY, 0, WK_RUNNING, 0, 0, 0, true, false },
 	{ WK_RUNNING, WK_EV_EXIT, 0, WK_BACKOFF, 0, 0, 0, false, true },
@@ -85,6 +95,7 @@ static const struct row rows[] = {
 	{ WK_RUNNING, WK_EV_STOP, 0, WK_STOPPING, 0, 0, SIGTERM, true, true },
 	{ WK_RUNNING, WK_EV_RESTART, 0, WK_RESTARTING, 0, 0, SIGTERM, true, true },
 	{ WK_RUNNING, WK_EV_KILL, 0, WK_RUNNING, 0, 0, SIGKILL, true, false },
+	{ WK_RUNNING, WK_EV_TURN, 0, WK_RUNNING, 0, 0, 0, true, false },
 
 	{ WK_BACKOFF, WK_EV_READY, 0, WK_BACKOFF, 0, 0, 0, false, true },
 	{ WK_BACKOFF, WK_EV_EXIT, 0, WK_BACKOFF, 0, 0, 0, false, true },
@@ -93,6 +104,7 @@ static const struct row rows[] = {
 	{ WK_BACKOFF, WK_EV_STOP, 0, WK_GONE, 0, 0, 0, false, false },
 	{ WK_BACKOFF, WK_EV_RESTART, 0, WK_STARTING, 1, 0, 0, true, false },
 	{ WK_BACKOFF, WK_EV_KILL, 0, WK_BACKOFF, 0, 0, 0, false, true },
+	{ WK_BACKOFF, WK_EV_TURN, 0, WK_BACKOFF, 0, 0, 0, false, true },
 
 	{ WK_STOPPING, WK_EV_READY, 0, WK_STOPPING, 0, 0, 0, true, true },
 	{ WK_STOPPING, WK_EV_EXIT, 0, WK_GONE, 0, 0, 0, false, false },
@@ -100,6 +112,7 @@ static const struct row rows[] = {
 	{ WK_STOPPING, WK_EV_STOP, 0, WK_STOPPING, 0, 0, 0, true, true },
 	{ WK_STOPPING, WK_EV_RESTART, 0, WK_RESTARTING, 0, 0, 0, true, true },
 	{ WK_STOPPING, WK_EV_KILL, 0, WK_STOPPING, 0, 0, SIGKILL, true, false },
+	{ WK_STOPPING, WK_EV_TURN, 0, WK_STOPPING, 0, 0, 0, true, true },
 
 	{ WK_RESTARTING, WK_EV_READY, 0, WK_RESTARTING, 0, 0, 0, true, true },
 	{ WK_RESTARTING, WK_EV_EXIT, 0, WK_STARTING, 1, 0, 0, true, false },
@@ -107,6 +120,7 @@ static const struct row rows[] = {
 	{ WK_RESTARTING, WK_EV_STOP, 0, WK_STOPPING, 0, 0, 0, true, true },
 	{ WK_RESTARTING, WK_EV_RESTART, 0, WK_RESTARTING, 0, 0, 0, true, true },
 	{ WK_RESTARTING, WK_EV_KILL, 0, WK_RESTARTING, 0, 0, SIGKILL, true, false },
+	{ WK_RESTARTING, WK_EV_TURN, 0, WK_RESTARTING, 0, 0, 0, true, true },
 
 	{ WK_FAILED, WK_EV_READY, 0, WK_FAILED, 0, 0, 0, false, false },
 	{ WK_FAILED, WK_EV_EXIT, 0, WK_FAILED, 0, 0, 0, false, false },
@@ -114,6 +128,7 @@ static const struct row rows[] = {
 	{ WK_FAILED, WK_EV_STOP, 0, WK_GONE, 0, 0, 0, false, false },
 	{ WK_FAILED, WK_EV_RESTART, 0, WK_STARTING, 1, 0, 0, true, false },
 	{ WK_FAILED, WK_EV_KILL, 0, WK_FAILED, 0, 0, 0, false, false },
+	{ WK_FAILED, WK_EV_TURN, 0, WK_FAILED, 0, 0, 0, false, false },
 
 	{ WK_GONE, WK_EV_READY, 0, WK_GONE, 0, 0, 0, false, false },
 	{ WK_GONE, WK_EV_EXIT, 0, WK_GONE, 0, 0, 0, false, false },
@@ -122,10 +137,11 @@ static const struct row rows[] = {
 	{ WK_GONE, WK_EV_RESTART, 0, WK_STARTING, 1, 0, 0, true, false },
 	{ WK_GONE, WK_EV_RESTART, SET_SPAWN_FAILS, WK_BACKOFF, 1, 0, 0, false, true },
 	{ WK_GONE, WK_EV_KILL, 0, WK_GONE, 0, 0, 0, false, false },
+	{ WK_GONE, WK_EV_TURN, 0, WK_GONE, 0, 0, 0, false, false },
 };
 
 static const char *const event_names[WK_NEVENTS] = {
-	"ready", "exit", "timer", "stop", "restart", "kill",
+	"ready", "exit", "timer", "stop", "restart", "kill", "turn",
 };
 
 static struct plugin_conf *make_conf(unsigned set)
@@ -207,6 +223,40 @@ static void check_coverage(void)
 			      wk_state_name(s), event_names[e]);
 }
 
+/* Starts are paced: past max_starting, a worker waits in WK_QUEUED, shown
+ * as starting with no process, until one of those starting is ready. */
+static void check_pacing(void)
+{
+	struct wk *w[3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		w[i] = wk_new(make_conf(0));
+		if (!w[i])
+			abort();
+	}
+	memset(&seen, 0, sizeof(seen));
+	for (i = 0; i < 3; i++)
+		wk_handle(w[i], WK_EV_RESTART);
+	CHECK_INT(seen.spawns, 2, "pacing: two of three start (max_starting 2)");
+	CHECK_STR(wk_state_name(w[2]->state), "queued",
+		  "pacing: the third waits for its turn");
+	CHECK_STR(wk_state_shown(w[2]->state), "starting",
+		  "pacing: shown as starting");
+	CHECK_INT(w[2]->pid, 0, "pacing: with no process");
+	CHECK(wk_has_queued() && !wk_has_room_to_start(),
+	      "pacing: one queued, no room");
+	wk_handle(w[0], WK_EV_READY);
+	CHECK(wk_has_room_to_start(), "pacing: a ready worker makes room");
+	wk_handle(w[2], WK_EV_TURN);
+	CHECK_INT(seen.spawns, 3, "pacing: its turn starts the third");
+	CHECK(!wk_has_queued(), "pacing: none queued any more");
+	for (i = 0; i < 3; i++)
+		wk_free(w[i]);
+	CHECK(wk_has_room_to_start() && !wk_has_queued(),
+	      "pacing: freed workers leave no count behind");
+}
+
 /* igorctl shows only SPEC.md's states. */
 static void check_shown(void)
 {
@@ -234,6 +284,10 @@ int main(void)
 	struct wk_ops ops = { fake_spawn, fake_signal, fake_ask, fake_now };
 	size_t i;
 
+	s.max_starting = 2;
+	wk_configure(&s, &ops);
+	check_pacing();
+	s.max_starting = 0;
 	wk_configure(&s, &ops);
 	for (i = 0; i < NELEM(rows); i++)
 		run_row(&rows[i]);
