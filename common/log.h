@@ -44,8 +44,13 @@ const char *log_level_name(int level);
 
 /*
  * Writes src[0..len) into dst (cap bytes) with C escapes for control
- * characters, DEL and backslash; always NUL-terminates when cap > 0.
- * Returns the length written; stops early rather than split an escape.
+ * characters (C0, DEL and C1: U+0080..U+009F), backslash, and every byte
+ * that is not part of valid UTF-8: "\n", "\t", "\r", "\\", else "\xHH"
+ * per byte (U+009B is "\xc2\x9b", a stray 0x9b "\x9b", a stray 0xe9
+ * "\xe9").  Other valid UTF-8 passes through, so a line is always valid
+ * UTF-8 and drives no terminal.  Always NUL-terminates when cap > 0.
+ * Returns the length written; stops early rather than split an escape or
+ * a UTF-8 sequence.
  */
 size_t log_escape(char *dst, size_t cap, const char *src, size_t len);
 

@@ -188,7 +188,9 @@ static const struct reject_row rejects[] = {
 	  "integer out of range" },
 	{ "a negative pid", "a3 00 01 01 01 02 20", EBADMSG,
 	  "integer out of range" },
-	{ "a log level over 100", "a2 00 08 04 18 65", EBADMSG,
+	{ "a log level over CRITICAL (51)", "a2 00 08 04 18 33", EBADMSG,
+	  "integer out of range" },
+	{ "a log level under DEBUG (9)", "a2 00 08 04 09", EBADMSG,
 	  "integer out of range" },
 	{ "a wd under -1", "a4 00 05 06 21 07 00 08 00", EBADMSG,
 	  "integer out of range" },
@@ -353,7 +355,7 @@ struct encode_reject_row {
 
 static const struct encode_reject_row encode_rejects[] = {
 	{ "a log without its message", REC_LOG, REC_K_LEVEL, 20, 0, EINVAL },
-	{ "a level out of range", REC_LEVEL, REC_K_LEVEL, 101, 0, EINVAL },
+	{ "a level out of range", REC_LEVEL, REC_K_LEVEL, 51, 0, EINVAL },
 	{ "an unknown type", REC_WORKER_TYPES, REC_K_SEQ, 1, 0, EINVAL },
 	{ "a message over REC_MSG_MAX", REC_LOG, REC_K_MSG, 0,
 	  REC_MSG_MAX + 1, EINVAL },
