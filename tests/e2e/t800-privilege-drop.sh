@@ -96,14 +96,14 @@ test_expect_success 'a dropped worker runs in its config file'"'"'s directory' '
 	test "$(readlink /proc/$(worker_pid drop)/cwd)" = "$T/conf"
 '
 
-test_expect_success 'a worker that cannot drop refuses to run the plugin (state failed)' '
+test_expect_success 'a user: igor cannot drop to is refused at its line; the plugin never runs' '
 	write_conf bad.conf <<-EOF &&
 	name: nouser
 	plugin: $TPLUG/t8_priv.so
 	user: "4000000"
 	EOF
 	kill -HUP $IGOR_PID &&
-	wait_for "log_has \"plugin .nouser. failed: unknown user .4000000.\"" &&
+	wait_for "log_has \"bad.conf:3: user .4000000. has no passwd entry: set .group. too; skipped\"" &&
 	! log_has "plugin nouser: PRIV"
 '
 
