@@ -87,7 +87,7 @@ socket.socket(socket.AF_UNIX).bind(sys.argv[1])
 		grep -q "cannot connect to '\''$T/xdg/igor.sock'\''" "$T/err"
 	'
 	test_expect_success 'a user whose default socket is missing tries /run/igor/igor.sock' '
-		mkdir -p "$T/xdg2" &&
+		mkdir -p "$T/xdg2" && chown $NOBODY "$T/xdg2" &&
 		test_status 1 nobody_ctl XDG_RUNTIME_DIR="$T/xdg2" 2>"$T/err" &&
 		grep -q "cannot connect to '\''/run/igor/igor.sock'\''" "$T/err" &&
 		if ! [ -e /tmp/igor-$NOBODY/igor.sock ]; then
