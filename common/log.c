@@ -152,33 +152,54 @@ size_t log_escape(char *dst, size_t cap, const char *src, size_t len)
 }
 
 /* "2026-11-25T15:04:05.123" in local time. */
-static size_t format_time(char *dst, size_t cap)
+static size_t format_time(char *dst, size_t cap, const struct timespec *ts)
 {
-	struct timespec ts;
 	struct tm tm;
 	size_t n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
+	localtime_r(&ts->tv_sec, &tm);
 	n = strftime(dst, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += (size_t)snprintf(dst + n, cap - n, ".%03ld", ts.tv_nsec / 1000000);
+	n += (size_t)snprintf(dst + n, cap - n, ".%03ld", ts->tv_nsec / 1000000);
 	return n;
+}
+
+size_t log_format(char *line, const struct timespec *when, int level,
+		  const char *source, const char *msg, size_t len)
+{
+	size_t n;
+
+	n = format_time(line, LOG_LINE_MAX, when);
+	n += (size_t)snprintf(line + n, LOG_LINE_MAX - n, " %s %s: ",
+			      log_level_name(level), source);
+	if (n >= LOG_LINE_MAX - 2)
+		n = LOG_LINE_MAX - 2;
+	n += log_escape(line + n, LOG_LINE_MAX - n - 1, msg, len);
+	line[n++] = '\n';
+	return n;
+}
+
+static log_output_fn *output;
+
+void log_set_output(log_output_fn *fn)
+{
+	output = fn;
 }
 
 void log_line(int level, const char *source, const char *msg, size_t len)
 {
 	char line[LOG_LINE_MAX];
+	struct timespec now;
 	size_t n;
 	ssize_t w;
 	int saved = errno;
 
-	n = format_time(line, sizeof(line));
-	n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s: ",
-			      log_level_name(level), source);
-	if (n >= sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	n += log_escape(line + n, sizeof(line) - n - 1, msg, len);
-	line[n++] = '\n';
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (output) {
+		output(level, &now, source, msg, len);
+		errno = saved;
+		return;
+	}
+	n = log_format(line, &now, level, source, msg, len);
 	do
 		w = write(STDERR_FILENO, line, n);
 	while (w < 0 && errno == EINTR);

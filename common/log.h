@@ -6,13 +6,15 @@
  * NAME"), a colon and the message, with control characters and
  * backslashes written as C escapes so one record is always one line.
  *
- * The threshold is the only process-wide state in common/.
+ * The threshold and the output hook are the only process-wide state in
+ * common/.
  */
 #ifndef IGOR_LOG_H
 #define IGOR_LOG_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 /* The values of the ABI's IGOR_DEBUG...IGOR_CRITICAL. */
 enum log_level {
@@ -55,10 +57,33 @@ const char *log_level_name(int level);
 size_t log_escape(char *dst, size_t cap, const char *src, size_t len);
 
 /*
+ * Formats one line into line (LOG_LINE_MAX bytes): when in local time,
+ * the level's name, source, ": ", msg[0..len) escaped, '\n'.  Returns its
+ * length, the newline included (no NUL).
+ */
+size_t log_format(char *line, const struct timespec *when, int level,
+		  const char *source, const char *msg, size_t len);
+
+/*
  * Formats and writes one line to stderr with a single write(2), whatever
- * the threshold (the caller filtered).  msg need not be NUL-terminated.
+ * the threshold (the caller filtered), or hands it to the output set with
+ * log_set_output.  msg need not be NUL-terminated.
  */
 void log_line(int level, const char *source, const char *msg, size_t len);
+
+/*
+ * Where log_line's lines go instead of a direct write to fd 2: the
+ * supervisor's sink (supervisor/sink.h), so that igor's loop never blocks
+ * on its own output.  when is the time the line was logged; source and
+ * msg are borrowed for the call.  igorctl, igor -t and the worker set
+ * none and write directly.
+ */
+typedef void log_output_fn(int level, const struct timespec *when,
+			   const char *source, const char *msg, size_t len);
+
+/* Installs fn (NULL: back to the direct write).  Not thread-safe: called
+ * by the supervisor's loop thread, as every log_* is. */
+void log_set_output(log_output_fn *fn);
 
 /* printf-style: logs as source "igor" when level passes the threshold. */
 void log_msg(int level, const char *fmt, ...)
