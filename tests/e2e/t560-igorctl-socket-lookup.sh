@@ -72,9 +72,12 @@ fi
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
    id nobody >/dev/null 2>&1 && ! [ -e /run/igor/igor.sock ]; then
 	NOBODY=$(id -u nobody)
+	# igorctl where nobody can run it: the checkout may be mode 0700.
+	mkdir -p "$T/pub" && cp "$IGORCTL" "$T/pub/igorctl" &&
+		chmod 755 "$T/pub" "$T/pub/igorctl" || exit 1
 	nobody_ctl() {
 		setpriv --reuid=$NOBODY --regid=$(id -g nobody) --clear-groups -- \
-			env "$@" IGOR_CONFIG_DIR="$T/empty" "$IGORCTL" status
+			env "$@" IGOR_CONFIG_DIR="$T/empty" "$T/pub/igorctl" status
 	}
 	test_expect_success 'a user uses $XDG_RUNTIME_DIR/igor.sock when it exists' '
 		chmod 711 "$T" && mkdir -p "$T/xdg" "$T/empty" &&
