@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "log.h"
 #include "plugname.h"
 #include "trust.h"
@@ -265,16 +266,41 @@ static int check_account(const struct cfg_pair *p, const char *file,
 {
 	const struct cfg_node *n = scalar_of(p, file, errs, "a user or group name");
 	bool user = strcmp(p->key, "user") == 0;
-	char *end;
+	id_t id;
 
 	if (!n)
 		return -1;
 	if (user ? getpwnam(n->text) != NULL : getgrnam(n->text) != NULL)
 		return 0;
-	strtoul(n->text, &end, 10);
-	if (!*end)
+	if (ids_parse(n->text, &id) == 0)
 		return 0; /* a numeric id needs no entry */
 	cfg_errs_add(errs, file, p->line, "unknown %s '%s'", p->key, n->text);
+	return -1;
+}
+
+/*
+ * A numeric user: without a passwd entry has no primary group to drop to:
+ * group: must name one.  Said at the user: line.
+ */
+static int check_user_has_group(const struct cfg_node *root, const char *file,
+				struct cfg_errs *errs)
+{
+	const struct cfg_pair *p = NULL;
+	id_t uid;
+	size_t i;
+
+	for (i = 0; i < root->len && !p; i++)
+		if (strcmp(root->pairs[i].key, "user") == 0)
+			p = &root->pairs[i];
+	/* A user: that is no scalar was reported by check_account. */
+	if (!p || cfg_get(root, "group") || p->value->kind != CFG_SCALAR ||
+	    strlen(p->value->text) != p->value->len ||
+	    getpwnam(p->value->text) || ids_parse(p->value->text, &uid) < 0 ||
+	    getpwuid((uid_t)uid))
+		return 0;
+	cfg_errs_add(errs, file, p->line,
+		     "user '%s' has no passwd entry: set 'group' too",
+		     p->value->text);
 	return -1;
 }
 
@@ -359,6 +385,7 @@ static int validate_plugin(struct plugin_conf *pc, const char *plugin_dir,
 	pc->line = root->line;
 	for (i = 0; i < root->len; i++)
 		ret |= check_plugin_key(pc, &root->pairs[i], plugin_dir, errs);
+	ret |= check_user_has_group(root, pc->file, errs);
 	if (!cfg_get(root, "name")) {
 		cfg_errs_add(errs, pc->file, root->line, "missing key 'name'");
 		ret = -1;

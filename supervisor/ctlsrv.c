@@ -32,6 +32,7 @@
 #include "ctl.h"
 #include "ev.h"
 #include "log.h"
+#include "sockdir.h"
 #include "util.h"
 
 enum {
@@ -463,35 +464,23 @@ static int group_lookup(const char *group, gid_t *gid)
 	return -1;
 }
 
-/* Creates the socket's directory when missing: 0750, group gid. */
 /*
- * An existing socket directory must belong to us or root, and not be
- * writable by everyone (unless sticky, as /tmp): whoever could write there
- * could replace our socket under the clients' feet.
+ * An existing socket directory must pass sockdir's rule: the user's
+ * default one is theirs alone and no link; any other is not writable by
+ * everyone unless sticky (as /tmp).  Whoever could write there could
+ * replace our socket under the clients' feet.
  */
-static int dir_is_ours(const char *dir)
+static int dir_is_ours(const char *path)
 {
-	struct stat st;
+	struct why why;
 
-	if (stat(dir, &st) < 0)
-		return log_errno(LOG_LVL_CRITICAL, "cannot stat '%s'", dir);
-	if (!S_ISDIR(st.st_mode)) {
-		log_critical("cannot use '%s' for the socket: not a directory", dir);
-		return -1;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		log_critical("cannot use '%s' for the socket: owned by uid %u",
-			     dir, (unsigned)st.st_uid);
-		return -1;
-	}
-	if ((st.st_mode & 0002) && !(st.st_mode & S_ISVTX)) {
-		log_critical("cannot use '%s' for the socket: writable by others",
-			     dir);
-		return -1;
-	}
-	return 0;
+	if (sockdir_check(path, sockdir_is_user_default(path, NULL), &why) == 0)
+		return 0;
+	log_critical("%s", why.msg);
+	return -1;
 }
 
+/* Creates the socket's directory when missing: 0750, group gid. */
 static int dir_prepare(const char *path, gid_t gid)
 {
 	char *dir = path_dir(path);
@@ -501,7 +490,7 @@ static int dir_prepare(const char *path, gid_t gid)
 		return log_errno(LOG_LVL_CRITICAL, "cannot create the socket directory");
 	if (mkdir(dir, 0750) < 0) {
 		if (errno == EEXIST)
-			ret = dir_is_ours(dir);
+			ret = dir_is_ours(path);
 		else
 			log_errno(LOG_LVL_CRITICAL, "cannot create '%s'", dir);
 		goto out_free;

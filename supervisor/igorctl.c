@@ -22,6 +22,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "paths.h"
+#include "sockdir.h"
 #include "util.h"
 
 enum {
@@ -109,26 +110,49 @@ out_free:
 	return sock;
 }
 
-/* -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
- * user whose default is missing may be asking the system's igor. */
+/* Refuses, saying why, a socket whose directory sockdir refuses. */
+static char *checked(char *path, bool strict)
+{
+	struct why why;
+
+	if (!path || sockdir_check(path, strict, &why) == 0 || errno == ENOENT)
+		return path;
+	fprintf(stderr, "igorctl: %s\n", why.msg);
+	free(path);
+	return NULL;
+}
+
+/*
+ * -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
+ * user whose default is missing may be asking the system's igor.  NULL
+ * after saying why (out of memory, or a directory sockdir refuses).
+ */
 static char *socket_path(const char *opt)
 {
 	const char *env = paths_env(paths_getenv, "IGOR_SOCKET");
 	char *p;
 
-	if (opt)
-		return strdup(opt);
-	if (env)
-		return strdup(env);
+	if (opt || env) {
+		p = strdup(opt ? opt : env);
+		goto out_named;
+	}
 	p = socket_from_config();
 	if (p)
-		return p;
+		return checked(p, false);
 	p = paths_default_socket(paths_getenv);
-	if (p && geteuid() != 0 && access(p, F_OK) < 0) {
+	if (!p || geteuid() == 0)
+		goto out_named;
+	p = checked(p, true);
+	if (p && access(p, F_OK) < 0) {
 		free(p);
 		p = strdup(PATHS_ROOT_SOCKET);
+		goto out_named;
 	}
 	return p;
+out_named:
+	if (!p)
+		fputs("igorctl: out of memory\n", stderr);
+	return checked(p, false);
 }
 
 static int ctl_connect(const char *path)
@@ -220,7 +244,9 @@ static int session_open(struct session *s, const char *sock,
 
 	s->fd = -1;
 	s->errors = 0;
-	if (!path || rec_reader_init(&s->rd, &ctl_reply_proto) < 0) {
+	if (!path)
+		return -1; /* socket_path said why */
+	if (rec_reader_init(&s->rd, &ctl_reply_proto) < 0) {
 		fputs("igorctl: out of memory\n", stderr);
 		free(path);
 		return -1;

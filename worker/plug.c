@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "trust.h"
 
 int plug_watch_parent(pid_t parent)
@@ -29,62 +30,92 @@ int plug_watch_parent(pid_t parent)
 	return 0;
 }
 
-/* Looks a user up by name or number. */
+/* Looks a user up by name, else by number. */
 static struct passwd *find_user(const char *name)
 {
-	char *end;
-	unsigned long uid;
 	struct passwd *pw = getpwnam(name);
+	id_t uid;
 
-	if (pw)
+	if (pw || ids_parse(name, &uid) < 0)
 		return pw;
-	uid = strtoul(name, &end, 10);
-	if (*name && !*end)
-		return getpwuid((uid_t)uid);
-	return NULL;
+	return getpwuid((uid_t)uid);
 }
 
 static struct group *find_group(const char *name)
 {
-	char *end;
-	unsigned long gid;
 	struct group *gr = getgrnam(name);
+	id_t gid;
 
-	if (gr)
+	if (gr || ids_parse(name, &gid) < 0)
 		return gr;
-	gid = strtoul(name, &end, 10);
-	if (*name && !*end)
-		return getgrgid((gid_t)gid);
-	return NULL;
+	return getgrgid((gid_t)gid);
+}
+
+/* The credentials a worker drops to. */
+struct ids {
+	uid_t uid;          /* when user: is set */
+	gid_t gid;
+	const char *member; /* the passwd name whose groups are kept, or NULL */
+};
+
+/*
+ * user: and group: to ids.  A numeric id needs no passwd or group entry;
+ * a user without one has no primary group, so group: must give it, and
+ * no supplementary groups but that one.
+ */
+static int resolve_ids(const char *user, const char *group, struct ids *ids,
+		       struct why *why)
+{
+	struct passwd *pw = user ? find_user(user) : NULL;
+	struct group *gr = group ? find_group(group) : NULL;
+	id_t id;
+
+	ids->member = pw ? pw->pw_name : NULL;
+	ids->gid = pw ? pw->pw_gid : getgid();
+	if (pw)
+		ids->uid = pw->pw_uid;
+	else if (user && ids_parse(user, &id) == 0)
+		ids->uid = (uid_t)id;
+	else if (user)
+		return why_set(why, ENOENT, "unknown user '%s'", user);
+	if (user && !pw && !group)
+		return why_set(why, ENOENT,
+			       "user '%s' has no passwd entry: set 'group' too",
+			       user);
+	if (gr)
+		ids->gid = gr->gr_gid;
+	else if (group && ids_parse(group, &id) == 0)
+		ids->gid = (gid_t)id;
+	else if (group)
+		return why_set(why, ENOENT, "unknown group '%s'", group);
+	return 0;
 }
 
 /* setgroups/initgroups, setgid, setuid: the order that cannot be undone. */
 static int switch_ids(const char *user, const char *group, struct why *why)
 {
-	struct passwd *pw = user ? find_user(user) : NULL;
-	struct group *gr = group ? find_group(group) : NULL;
-	gid_t gid;
+	struct ids ids;
 
-	if (user && !pw)
-		return why_set(why, ENOENT, "unknown user '%s'", user);
-	if (group && !gr)
-		return why_set(why, ENOENT, "unknown group '%s'", group);
-	gid = gr ? gr->gr_gid : pw ? pw->pw_gid : getgid();
-	if (pw ? initgroups(pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
+	if (resolve_ids(user, group, &ids, why) < 0)
+		return -1;
+	if (ids.member ? initgroups(ids.member, ids.gid) < 0
+		       : setgroups(1, &ids.gid) < 0)
 		goto out_errno;
-	if (setresgid(gid, gid, gid) < 0)
+	if (setresgid(ids.gid, ids.gid, ids.gid) < 0)
 		goto out_errno;
-	if (pw && setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+	if (user && setresuid(ids.uid, ids.uid, ids.uid) < 0)
 		goto out_errno;
 	/* A dropped worker must not be able to climb back. */
-	if (pw && pw->pw_uid != 0 && setuid(0) == 0)
+	if (user && ids.uid != 0 && setuid(0) == 0)
 		return why_set(why, EPERM, "could regain root after dropping to '%s'",
 			       user);
 	return 0;
 out_errno:
-	return why_set(why, errno, "cannot drop privileges to %s%s%s%s: %s",
-		       user ? "user '" : "", user ? user : "", user ? "' " : "",
-		       group ? "and group" : "", strerror(errno));
+	return why_set(why, errno, "cannot drop privileges to %s '%s'%s%s%s: %s",
+		       user ? "user" : "group", user ? user : group,
+		       user && group ? " and group '" : "",
+		       user && group ? group : "", user && group ? "'" : "",
+		       strerror(errno));
 }
 
 int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,

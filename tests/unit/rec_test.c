@@ -202,7 +202,9 @@ static const struct reject_row rejects[] = {
 	  "integer of key 2 out of range" },
 	{ "a negative pid", "a3 00 01 01 01 02 20", EBADMSG,
 	  "integer of key 2 out of range" },
-	{ "a log level over 100", "a3 00 04 04 18 65 05 40", EBADMSG,
+	{ "a log level over CRITICAL (51)", "a3 00 04 04 18 33 05 40", EBADMSG,
+	  "integer of key 4 out of range" },
+	{ "a log level under DEBUG (9)", "a3 00 04 04 09 05 40", EBADMSG,
 	  "integer of key 4 out of range" },
 	{ "a wd of -1 (an overflow is a record of its own)",
 	  "a5 00 05 06 20 07 00 08 00 09 40", EBADMSG,
@@ -411,7 +413,7 @@ struct encode_reject_row {
 
 static const struct encode_reject_row encode_rejects[] = {
 	{ "a log without its message", REC_LOG, REC_K_LEVEL, 20, 0, EINVAL },
-	{ "a level out of range", REC_LOG, REC_K_LEVEL, 101, 0, EINVAL },
+	{ "a level out of range", REC_LOG, REC_K_LEVEL, 51, 0, EINVAL },
 	{ "an unknown type", 9, REC_K_SEQ, 1, 0, EINVAL },
 	{ "a type the worker does not send", REC_PING, REC_K_SEQ, 1, 0,
 	  EINVAL },
@@ -434,7 +436,7 @@ static void test_encode_rejects(void)
 		rec_init(&r, t->type);
 		if (t->type == REC_LOG && t->key == REC_K_MSG)
 			rec_set_num(&r, REC_K_LEVEL, 20);
-		if (t->type == REC_LOG && t->key == REC_K_LEVEL && t->num > 100)
+		if (t->type == REC_LOG && t->key == REC_K_LEVEL && t->num > 50)
 			rec_set_bytes(&r, REC_K_MSG, "", 0);
 		if (t->len)
 			rec_set_bytes(&r, t->key, big, t->len);
