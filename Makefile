@@ -271,8 +271,9 @@ uninstall:
 	rm -f $(INSTALLED)
 	@for d in $(OWN_DIRS); do [ ! -d $$d ] || rmdir $$d 2>/dev/null || true; done
 
+# build/, and B when it is elsewhere (check-asan's build/asan is inside).
 clean:
-	rm -rf $(sort $(B) build)
+	rm -rf $(strip build $(if $(filter $(abspath build)/%,$(abspath $(B))/),,$(B)))
 
 # Each area may add its own targets (fuzz, bench, ...) in mk/AREA.mk.
 -include $(wildcard mk/*.mk)
