@@ -390,4 +390,29 @@ test_expect_success 'README names make demo and make check, and the man pages' '
 	grep -q "IGOR_CONFIG_DIR=example_fs build/igor -vvv" "$TOP/README"
 '
 
+test_expect_success 'README says how to run igor as a service and read its log' '
+	grep -q "^Run it as a service$" "$TOP/README" &&
+	grep -q "journalctl -u igor IGOR_PLUGIN=" "$TOP/README" &&
+	grep -q "^Troubleshooting: inotify limits$" "$TOP/README"
+'
+
+# Each inotify limit: the sysctl, and igor's message about it as README
+# quotes it (lines joined), found in the sources word for word.
+test_expect_success 'README quotes what igor says at each inotify limit, as the sources say it' '
+	tr -s " \n" "  " <"$TOP/README" >"$T/readme" &&
+	cat "$TOP"/worker/*.c "$TOP"/supervisor/*.c >"$T/sources" &&
+	missing= &&
+	for m in "cannot create an inotify instance: %s (raise sysctl fs.inotify.max_user_instances, or the open file limit)" \
+		"inotify watch limit reached (raise sysctl fs.inotify.max_user_watches)" \
+		"inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)"; do
+		grep -qF "$m" "$T/sources" || missing="$missing [source: $m]"
+		grep -qF "$(printf "%s" "$m" | sed "s/%s/Too many open files/")" "$T/readme" ||
+			missing="$missing [README: $m]"
+	done &&
+	for v in max_user_instances max_user_watches max_queued_events; do
+		grep -q "^    fs.inotify.$v = [0-9]*$" "$TOP/README" || missing="$missing [sysctl.d: $v]"
+	done &&
+	{ test -z "$missing" || { echo "missing:$missing"; false; }; }
+'
+
 test_done
