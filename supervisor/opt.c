@@ -16,7 +16,7 @@
 
 void opt_usage(FILE *to)
 {
-	fputs("usage: igor [-v]... [-c FILE] [-s SOCKET] [-t | --check] [--env] [--version] [-h | --help]\n"
+	fputs("usage: igor [-v]... [-c FILE] [-s SOCKET] [-t] [--env] [--version] [-h | --help]\n"
 	      "\n"
 	      "Runs plugins that act on filesystem events, each in a supervised worker.\n"
 	      "\n"

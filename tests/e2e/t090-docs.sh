@@ -50,6 +50,18 @@ help_forms() {
 		{ exit }' | tr -s ' '
 }
 
+# help_forms, with each "[-x]" spelt "[-x | --long]" where the option
+# list of --help gives "-x, --long": SPEC's usage line is short, the
+# SYNOPSIS names the long form too.
+help_forms_long() {
+	local forms short long
+	forms=$(help_forms "$1")
+	while read -r short long; do
+		forms=${forms//"[$short]"/"[$short | $long]"}
+	done < <("$1" --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[-a-z]*\) .*/\1 \2/p')
+	printf '%s\n' "$forms"
+}
+
 # The forms of a page's SYNOPSIS: a line starting with NAME starts a form,
 # any other line continues the one before.
 man_forms() {
@@ -175,8 +187,9 @@ done
 # ---- --help against SYNOPSIS --------------------------------------------------
 
 if have_mandoc; then
-	test_expect_success 'igor --help usage line is the SYNOPSIS of igor(8)' '
-		help_forms "$IGOR" >"$T/help" && test -s "$T/help" &&
+	test_expect_success 'igor --help usage line is the SYNOPSIS of igor(8), -t | --check spelt out' '
+		help_forms_long "$IGOR" >"$T/help" && test -s "$T/help" &&
+		grep -qF "[-t | --check]" "$T/help" &&
 		man_forms "$MAN/igor.8" igor >"$T/syn" &&
 		test_cmp "$T/help" "$T/syn"
 	'
