@@ -55,7 +55,7 @@ test_expect_success 'nobody is refused restart (exit 1, saying why); the worker 
 	pid=$(worker_pid alpha) &&
 	test_status 1 as $NOBODY $NOGROUP "" -- "$IGORCTL" -s "$CSOCK" restart alpha 2>"$T/err" &&
 	grep -x "igorctl: restart refused: uid $NOBODY is neither root nor igor'\''s user" "$T/err" &&
-	log_has "restart refused to uid $NOBODY" &&
+	log_has "restart refused to igorctl (uid $NOBODY, pid [0-9]*)$" &&
 	[ "$(worker_pid alpha)" = "$pid" ] && kill -0 $pid
 '
 
