@@ -28,6 +28,8 @@ static const struct rec_schema worker_types[REC_TYPE_MAX] = {
 	[REC_LEVEL] = { BIT(REC_K_TYPE) | BIT(REC_K_LEVEL), 0 },
 	[REC_EVENTS] = { BIT(REC_K_TYPE) | BIT(REC_K_COUNT) |
 				 BIT(REC_K_OVERFLOWS), 0 },
+	[REC_STATUS] = { BIT(REC_K_TYPE) | BIT(REC_K_KEY) | BIT(REC_K_SINCE),
+			 BIT(REC_K_LINE) },
 };
 
 static const struct rec_keydef worker_keys[REC_KEYS] = {
@@ -44,6 +46,9 @@ static const struct rec_keydef worker_keys[REC_KEYS] = {
 	[REC_K_SEQ] = { false, 0, INT64_MAX },
 	[REC_K_COUNT] = { false, 0, INT64_MAX },
 	[REC_K_OVERFLOWS] = { false, 0, INT64_MAX },
+	[REC_K_KEY] = { true, 0, REC_STATUS_LEN },
+	[REC_K_LINE] = { true, 0, REC_STATUS_LEN },
+	[REC_K_SINCE] = { false, 0, INT64_MAX },
 };
 
 const struct rec_proto rec_worker_proto = { worker_types, worker_keys };

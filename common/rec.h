@@ -32,6 +32,8 @@ enum {
 	REC_HDR = 4,        /* bytes of the length prefix */
 	REC_MAX = 65536,    /* bytes of one payload, at most */
 	REC_MSG_MAX = 8192, /* bytes of a log message; longer ones are cut */
+	REC_STATUS_KEYS = 256, /* status lines a worker may hold at once */
+	REC_STATUS_LEN = 200,  /* bytes of a status key, and of its line */
 };
 
 /* Record types.  W->S: worker to supervisor; S->W: the other way. */
@@ -46,6 +48,8 @@ enum rec_type {
 	REC_LEVEL,     /* S->W LEVEL: the supervisor's log threshold */
 	REC_EVENTS,    /* W->S COUNT, OVERFLOWS: events delivered since the
 			  last record, when the supervisor logs no DEBUG */
+	REC_STATUS,    /* W->S KEY, [LINE], SINCE: a plugin's status line;
+			  no LINE: the key is cleared */
 	REC_WORKER_TYPES,
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,
@@ -67,6 +71,9 @@ enum rec_key {
 	REC_K_SEQ,
 	REC_K_COUNT,
 	REC_K_OVERFLOWS,
+	REC_K_KEY,    /* bytes */
+	REC_K_LINE,   /* bytes */
+	REC_K_SINCE,
 	/* the control protocol's keys (ctl.h) start here */
 	REC_K_CTL_BASE = 16,
 	REC_KEYS = 40

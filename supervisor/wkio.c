@@ -113,6 +113,8 @@ static int on_record(struct wk *w, const struct rec *r)
 	case REC_PONG:
 		w->pong_seq = r->num[REC_K_SEQ];
 		return 0;
+	case REC_STATUS:
+		return 0;
 	}
 	protocol_error(w, "record type not sent by workers");
 	return -1;

@@ -158,7 +158,7 @@ static const struct reject_row rejects[] = {
 	{ "a negative integer under INT64_MIN",
 	  "a2 00 07 0a 3b 80 00 00 00 00 00 00 00", EBADMSG,
 	  "key wants an integer" },
-	{ "an unknown key", "a2 00 02 0f 00", EBADMSG, "unknown key" },
+	{ "an unknown key", "a2 00 02 11 00", EBADMSG, "unknown key" },
 	{ "a key past the last one", "a2 00 02 18 28 00", EBADMSG,
 	  "unknown key" },
 	{ "a control key in a worker record", "a2 00 02 10 00", EBADMSG,
@@ -178,7 +178,7 @@ static const struct reject_row rejects[] = {
 	  "record has no type" },
 	{ "an empty map", "a0", EBADMSG, "record has no type" },
 	{ "type 0", "a1 00 00", EPROTO, "unknown record type" },
-	{ "an unassigned type", "a1 00 0a", EPROTO, "unknown record type" },
+	{ "an unassigned type", "a1 00 0b", EPROTO, "unknown record type" },
 	{ "a control type in a worker stream", "a1 00 18 20", EPROTO,
 	  "unknown record type" },
 	{ "a type past the last one", "a1 00 18 40", EPROTO,
@@ -292,6 +292,11 @@ static void build(struct rec *r, unsigned type)
 		rec_set_num(r, REC_K_COUNT, INT64_MAX);
 		rec_set_num(r, REC_K_OVERFLOWS, 0);
 		break;
+	case REC_STATUS:
+		rec_set_bytes(r, REC_K_KEY, "web.yaml", 8);
+		rec_set_bytes(r, REC_K_LINE, "running", 7);
+		rec_set_num(r, REC_K_SINCE, 1795000000);
+		break;
 	}
 }
 
@@ -317,6 +322,7 @@ static const char *const type_names[] = {
 	[REC_HELLO] = "hello", [REC_READY] = "ready", [REC_FAIL] = "fail",
 	[REC_LOG] = "log",     [REC_EVENT] = "event", [REC_PING] = "ping",
 	[REC_PONG] = "pong",   [REC_LEVEL] = "level", [REC_EVENTS] = "events",
+	[REC_STATUS] = "status",
 };
 
 static void test_round_trips(void)
@@ -358,6 +364,9 @@ static const struct encode_reject_row encode_rejects[] = {
 	{ "a message over REC_MSG_MAX", REC_LOG, REC_K_MSG, 0,
 	  REC_MSG_MAX + 1, EINVAL },
 	{ "a key the type does not allow", REC_READY, REC_K_SEQ, 1, 0, EINVAL },
+	{ "a status without its key", REC_STATUS, REC_K_SINCE, 1, 0, EINVAL },
+	{ "a status key over REC_STATUS_LEN", REC_STATUS, REC_K_KEY, 0,
+	  REC_STATUS_LEN + 1, EINVAL },
 };
 
 static void test_encode_rejects(void)
@@ -374,6 +383,8 @@ static void test_encode_rejects(void)
 		rec_init(&r, t->type);
 		if (t->type == REC_LOG && t->key == REC_K_MSG)
 			rec_set_num(&r, REC_K_LEVEL, 20);
+		if (t->type == REC_STATUS && t->key == REC_K_KEY)
+			rec_set_num(&r, REC_K_SINCE, 1);
 		if (t->len)
 			rec_set_bytes(&r, t->key, big, t->len);
 		else
