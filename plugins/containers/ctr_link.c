@@ -1,0 +1,181 @@
+/*
+ * ctr_link.c: the table of links (by whole name; strays apart), the set
+ * of {name}s that run, and each link's status line.  Both sets are small
+ * (a directory's worth) and looked up by name: lists will do.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctr.h"
+
+static void on_link_timer(igor_timer *t, void *arg);
+
+struct ctr_link *ctr_link_find(const char *name, bool stray)
+{
+	struct ctr_link *l;
+
+	for (l = ctr.links; l; l = l->next)
+		if (l->stray == stray && strcmp(l->name, name) == 0)
+			return l;
+	return NULL;
+}
+
+static char *name_without_ext(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	size_t len = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+
+	return strndup(name, len);
+}
+
+struct ctr_link *ctr_link_add(const char *name, bool stray)
+{
+	struct ctr_link *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		goto out_nomem;
+	l->name = strdup(name);
+	l->cname = stray ? strdup(name) : name_without_ext(name);
+	l->timer = igor_timer_new(ctr.f, on_link_timer, l);
+	if (!l->name || !l->cname || !l->timer)
+		goto out_free;
+	l->stray = stray;
+	l->next = ctr.links;
+	ctr.links = l;
+	return l;
+out_free:
+	igor_timer_free(l->timer);
+	free(l->cname);
+	free(l->name);
+	free(l);
+out_nomem:
+	igor_error(ctr.log, "cannot track '%s': %s", name, strerror(errno));
+	return NULL;
+}
+
+void ctr_link_forget(struct ctr_link *l)
+{
+	struct ctr_link **p;
+
+	for (p = &ctr.links; *p && *p != l; p = &(*p)->next)
+		;
+	if (*p)
+		*p = l->next;
+	igor_status_clear(ctr.log, l->name);
+	igor_timer_free(l->timer); /* safe from its own callback */
+	free(l->cur_target);
+	free(l->target);
+	free(l->want);
+	free(l->cname);
+	free(l->name);
+	free(l);
+}
+
+bool ctr_link_name_busy(const struct ctr_link *l)
+{
+	const struct ctr_link *o;
+
+	for (o = ctr.links; o; o = o->next)
+		if (o != l && o->cur && strcmp(o->cname, l->cname) == 0)
+			return true;
+	return false;
+}
+
+/* The settle, or else the retry: each ends in a look at the link. */
+static void on_link_timer(igor_timer *t, void *arg)
+{
+	struct ctr_link *l = arg;
+
+	(void)t;
+	if (l->settling) {
+		/* The link changed: what failed before may work now. */
+		l->settling = false;
+		l->failures = 0;
+	}
+	l->backoff = false;
+	ctr_converge(l, NULL);
+}
+
+/* ---- what runs ----------------------------------------------------------- */
+
+bool ctr_runs(const char *cname)
+{
+	const struct ctr_name *n;
+
+	for (n = ctr.runs; n; n = n->next)
+		if (strcmp(n->name, cname) == 0)
+			return true;
+	return false;
+}
+
+void ctr_runs_set(const char *cname, bool on)
+{
+	struct ctr_name **p, *n;
+
+	for (p = &ctr.runs; *p && strcmp((*p)->name, cname) != 0;
+	     p = &(*p)->next)
+		;
+	if (!on && *p) {
+		n = *p;
+		*p = n->next;
+		free(n->name);
+		free(n);
+	} else if (on && !*p) {
+		n = calloc(1, sizeof(*n));
+		if (n)
+			n->name = strdup(cname);
+		if (!n || !n->name) {
+			free(n);
+			igor_error(ctr.log, "cannot remember that '%s' runs: %s",
+				   cname, strerror(errno));
+			return;
+		}
+		n->next = ctr.runs;
+		ctr.runs = n;
+	}
+}
+
+/* ---- status lines -------------------------------------------------------- */
+
+/* The line l shows now, in buf; false when it should show none. */
+static bool status_text(const struct ctr_link *l, char *buf, size_t len)
+{
+	static const char *const doing[] = { "starting", "stopping", "" };
+	char at[16];
+
+	if (l->cur) {
+		snprintf(buf, len, "%s", doing[l->cur_op]);
+	} else if (l->backoff) {
+		strftime(at, sizeof(at), "%H:%M:%S", localtime(&l->retry_at));
+		snprintf(buf, len, "%s, retrying at %s", l->failure, at);
+	} else if (l->stray) {
+		return false;
+	} else if (!l->want && l->problem[0]) {
+		snprintf(buf, len, "ignored: %s", l->problem);
+	} else if (ctr.running && !ctr.have_list) {
+		snprintf(buf, len, "waiting for the list of running containers");
+	} else if (l->want && ctr_runs(l->cname)) {
+		snprintf(buf, len, "running");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+void ctr_link_publish(struct ctr_link *l)
+{
+	char line[256];
+
+	if (!status_text(l, line, sizeof(line))) {
+		igor_status_clear(ctr.log, l->name);
+		return;
+	}
+	if (igor_status_set(ctr.log, l->name, "%s", line) == 0 ||
+	    errno != ENOSPC || ctr.status_full)
+		return;
+	ctr.status_full = true;
+	igor_warning(ctr.log, "too many links for igorctl's status lines: '%s' and later ones have none",
+		     l->name);
+}
