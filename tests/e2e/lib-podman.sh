@@ -14,7 +14,8 @@
 # takes milliseconds.  Every pod is named "$PP-NAME", with a prefix unique
 # to this test, and every pod and container is removed when the test
 # exits, however it exits.  Other tests may run podman at the same time:
-# nothing here is shared with them.
+# nothing here is shared with them; the podman tests of one build take
+# turns (a lock in $B).
 #
 # What this machine needed, found by trying (issue 14): crun 1.8 refuses
 # hybrid cgroups (runc works), and setting rlimits fails without
@@ -64,6 +65,20 @@ podman_image() {
 	tar -C "$r" -c . | podman import - "$PODMAN_IMAGE" >/dev/null
 }
 
+# One podman test at a time per build: they are heavy, and run.sh runs
+# scripts side by side.  The lock is held by a process of its own (killed
+# at exit with the others), so that no container monitor this test starts
+# can inherit it.
+podman_lock() {
+	local held=$T/.podman-locked
+	(
+		exec 9>>"$B/.podman-tests.lock" </dev/null >/dev/null 2>&1 &&
+		flock -w 600 9 && : >"$held" && exec sleep 100000
+	) &
+	track_pid $!
+	wait_for "test -e '$held' || ! kill -0 $! 2>/dev/null" 600 && test -e "$held"
+}
+
 # One line: the last line podman said, for a skip's reason.
 one_line() { grep . | tail -n 1 | tr -s ' \t' '  '; }
 
@@ -80,6 +95,7 @@ podman_setup() {
 		PODMAN_SKIP="podman is not installed (apt-get install podman runc catatonit busybox-static)"
 		return 1
 	fi
+	podman_lock || { PODMAN_SKIP="cannot take $B/.podman-tests.lock"; return 1; }
 	podman_conf || { PODMAN_SKIP="cannot write podman's config in $PM"; return 1; }
 	export CONTAINERS_CONF=$PM/containers.conf
 	export CONTAINERS_STORAGE_CONF=$PM/storage.conf

@@ -278,6 +278,28 @@ calls_count() {
 	grep -cxF -- "$1" "$CALLS" 2>/dev/null | tr -d ' '
 }
 
+# The containers.so recipes of the docs, as written (t613, t614).
+
+# Each recipe of a README's ```yaml blocks, then "---".
+md_recipes() {
+	awk '/^```yaml$/ { on = 1; buf = ""; next }
+	     on && /^```$/ { on = 0; if (buf ~ /plugin: containers.so/) printf "%s---\n", buf; next }
+	     on { buf = buf $0 "\n" }' "$1"
+}
+
+# Each recipe of a man page's literal displays, unescaped, then "---".
+man_recipes() {
+	awk '/^\.Bd -literal/ { on = 1; buf = ""; next }
+	     on && /^\.Ed/ { on = 0; if (buf ~ /plugin: containers.so/) printf "%s---\n", buf; next }
+	     on { buf = buf $0 "\n" }' "$1" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\&//g'
+}
+
+# The recipe in a config's comment: its lines indented by "#   ".
+comment_recipe() {
+	sed -n 's/^#   //p' "$1"
+	echo ---
+}
+
 # The children of a pid (for leak checks of process trees).
 children_of() {
 	local c

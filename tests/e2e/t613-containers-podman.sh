@@ -1,7 +1,8 @@
 #!/bin/bash
 # containers.so against a real podman (rootful, private to this test: see
-# lib-podman.sh), with the recipe of igor-plugins(7): kube play --replace,
-# running lists the running pods labelled igor=managed, stop by name.
+# lib-podman.sh), with the recipe of igor-plugins(7) as written there (kube
+# play --replace, running lists the running pods labelled igor=managed,
+# stop by name), a short settle, resync and retry added.
 # Skipped, with podman's reason, where podman cannot run a container.
 . "$(dirname "$0")/lib.sh"
 . "$IGOR_TOP/tests/e2e/lib-podman.sh"
@@ -41,23 +42,18 @@ short() { echo "$1" | cut -c1-12; }
 # ms since the epoch, for the measured lines.
 ms() { date +%s%3N; }
 
-test_expect_setup 'podman runs a container here; igor with the podman recipe, resync 1 s' '
+test_expect_setup 'podman runs a container here; igor with the podman recipe of igor-plugins(7), resync 1 s' '
 	mkdir -p "$EN" "$AV" &&
 	define_all web db a b c d e &&
 	pod_yaml bad | sed "s|image: .*|image: localhost/igor-test-missing|" >"$AV/$PP-bad.yaml" &&
-	write_conf containers.conf <<-\CONF &&
-	name: containers
-	plugin: containers.so
-	enabled: containers-enabled
-	start: [podman, kube, play, --replace, "{target}"]
-	stop: [podman, pod, rm, --force, --ignore, "{name}"]
-	running: [podman, pod, ps, --filter, status=running, --filter, label=igor=managed, --format, "{{.Name}}"]
-	descendants: keep
-	timeout: 120
-	settle: 0.1
-	resync: 1
-	retry: {delay: 0.5, max_delay: 1}
-	CONF
+	man_recipes "$IGOR_TOP/man/igor-plugins.7" |
+		awk "/^---\$/ { exit } { print }" | grep -v "^timeout:" >recipe &&
+	grep -q "^start: \[podman," recipe && cat recipe &&
+	{
+		cat recipe &&
+		printf "timeout: 120\nsettle: 0.1\nresync: 1\n" &&
+		printf "retry: {delay: 0.5, max_delay: 1}\n"
+	} | write_conf containers.conf &&
 	igor_start && wait_ready containers &&
 	wait_for "log_has \"DEBUG plugin containers: listed 0 running\"" 30
 '
