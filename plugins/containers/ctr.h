@@ -57,6 +57,7 @@ struct ctr_link {
 	int failures;           /* in a row, for the backoff */
 	time_t retry_at;
 	char failure[96];       /* "start failed (exit 125)" */
+	char status[160];       /* the status line published; "" if none */
 	struct ctr_cmd *cur;    /* the command in flight, or NULL */
 	enum ctr_op cur_op;
 	char *cur_target;       /* {target} of cur */

@@ -166,6 +166,7 @@ static void on_done(struct ctr_cmd *cmd, int status, void *arg)
 	ctr_run_free(cmd);
 	free(l->cur_target);
 	l->cur_target = NULL;
+	ctr_link_publish(l);
 	snprintf(cname, sizeof(cname), "%s", l->cname);
 	ctr_converge(l, NULL); /* may free l */
 	converge_name(cname, NULL);

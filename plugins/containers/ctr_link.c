@@ -63,7 +63,10 @@ void ctr_link_forget(struct ctr_link *l)
 		;
 	if (*p)
 		*p = l->next;
-	igor_status_clear(ctr.log, l->name);
+	if (l->status[0]) {
+		igor_status_clear(ctr.log, l->name);
+		igor_debug(ctr.log, "status of '%s': (none)", l->name);
+	}
 	igor_timer_free(l->timer); /* safe from its own callback */
 	free(l->cur_target);
 	free(l->target);
@@ -166,16 +169,22 @@ static bool status_text(const struct ctr_link *l, char *buf, size_t len)
 
 void ctr_link_publish(struct ctr_link *l)
 {
-	char line[256];
+	char line[sizeof(l->status)];
 
-	if (!status_text(l, line, sizeof(line))) {
+	if (!status_text(l, line, sizeof(line)))
+		line[0] = '\0';
+	if (strcmp(line, l->status) == 0)
+		return;
+	if (!line[0]) {
 		igor_status_clear(ctr.log, l->name);
+	} else if (igor_status_set(ctr.log, l->name, "%s", line) < 0) {
+		if (errno == ENOSPC && !ctr.status_full)
+			igor_warning(ctr.log, "too many links for igorctl's status lines: '%s' and later ones have none",
+				     l->name);
+		ctr.status_full |= errno == ENOSPC;
 		return;
 	}
-	if (igor_status_set(ctr.log, l->name, "%s", line) == 0 ||
-	    errno != ENOSPC || ctr.status_full)
-		return;
-	ctr.status_full = true;
-	igor_warning(ctr.log, "too many links for igorctl's status lines: '%s' and later ones have none",
-		     l->name);
+	igor_debug(ctr.log, "status of '%s': %s", l->name,
+		   line[0] ? line : "(none)");
+	memcpy(l->status, line, sizeof(line));
 }
