@@ -78,34 +78,6 @@ ctr_spawned() {
 		"settle $CTR_SETTLE_MS ms"
 }
 
-# The pod of name N: its container writes adjtimex's output to stamps/N.
-ctr_pod_yaml() { # NAME STAMPS-DIR
-	cat <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  name: $1
-  labels:
-    igor: managed
-spec:
-  hostNetwork: true
-  restartPolicy: Never
-  containers:
-    - name: main
-      image: $PODMAN_IMAGE
-      imagePullPolicy: Never
-      command: ["/bin/sh", "-c", "adjtimex >/stamps/$1; trap 'exit 0' TERM; sleep 100000 & wait"]
-      volumeMounts:
-        - name: stamps
-          mountPath: /stamps
-  volumes:
-    - name: stamps
-      hostPath:
-        path: $2
-        type: Directory
-EOF
-}
-
 # "NAME NS" of each container's first command, from adjtimex's output.
 ctr_pod_marks() { # STAMPS-DIR
 	local f
@@ -142,7 +114,8 @@ timeout: 120'
 	: >"$d/links"
 	for i in $(seq 1 "$CTR_PODS"); do
 		name=$PP-p$i
-		ctr_pod_yaml "$name" "$d/stamps" >"$d/available/$name.yaml"
+		pod_yaml "p$i" "adjtimex >/stamps/$name; trap 'exit 0' TERM; sleep 100000 & wait" \
+			"$d/stamps" >"$d/available/$name.yaml"
 		t=$("$STAMP" link "../available/$name.yaml" "$d/enabled/$name.yaml") || break
 		echo "$name $t" >>"$d/links"
 		wait_for "[ -s '$d/stamps/$name' ]" 60 || break

@@ -119,10 +119,11 @@ podman_cleanup() {
 	done
 }
 
-# pod_yaml NAME [COMMAND]: a Kubernetes Pod named $PP-NAME, labelled
+# pod_yaml NAME [COMMAND [DIR]]: a Kubernetes Pod named $PP-NAME, labelled
 # igor=managed, on the host's network, running COMMAND (default: wait for
-# SIGTERM), on stdout.  Its image is never pulled: a missing one fails at
-# once, without asking a registry.
+# SIGTERM), with the host's DIR as /stamps when given, on stdout.  Its
+# image is never pulled: a missing one fails at once, without asking a
+# registry.
 pod_yaml() {
 	local cmd=${2:-"trap 'exit 0' TERM; sleep 100000 & wait"}
 	cat <<-EOF
@@ -140,6 +141,17 @@ pod_yaml() {
 	      image: $PODMAN_IMAGE
 	      imagePullPolicy: Never
 	      command: ["/bin/sh", "-c", "$cmd"]
+	EOF
+	[ -n "${3:-}" ] || return 0
+	cat <<-EOF
+	      volumeMounts:
+	        - name: stamps
+	          mountPath: /stamps
+	  volumes:
+	    - name: stamps
+	      hostPath:
+	        path: $3
+	        type: Directory
 	EOF
 }
 
