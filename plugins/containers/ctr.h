@@ -65,9 +65,13 @@ struct ctr_link {
 	struct ctr_link *next;
 };
 
-/* A {name} that runs. */
+/* A {name} igor knows of: whether it runs, and who said so last. */
 struct ctr_name {
 	char *name;
+	bool runs;
+	bool ran;                /* runs, before the list being applied */
+	unsigned long long seq;  /* ctr.seq of the command that set runs;
+				    0: a list */
 	struct ctr_name *next;
 };
 
@@ -78,7 +82,7 @@ struct ctr {
 	const char *enabled;
 	long long settle_ms, timeout_ms, resync_ms, retry_ms, retry_max_ms;
 	struct ctr_link *links;
-	struct ctr_name *runs;   /* what runs */
+	struct ctr_name *runs;   /* what runs (and what stopped lately) */
 	unsigned long long seq;  /* counts the commands that ended */
 	bool have_list;          /* with `running`: a first list came */
 	bool status_full;        /* the status lines' bound was said */
@@ -103,8 +107,25 @@ bool ctr_link_name_busy(const struct ctr_link *l);
 /* Publishes l's status line from its state. */
 void ctr_link_publish(struct ctr_link *l);
 
+/* Whether cname runs; what ran before the list being applied. */
 bool ctr_runs(const char *cname);
+bool ctr_ran(const char *cname);
+
+/* A command's result: cname runs, or not, as of ctr.seq. */
 void ctr_runs_set(const char *cname, bool on);
+
+/* ctr.seq when a command last said whether cname runs; 0 if none did. */
+unsigned long long ctr_runs_seq(const char *cname);
+
+/* The list says cname runs (a command's newer result is the caller's to
+ * keep): the entry, or NULL when out of memory. */
+struct ctr_name *ctr_runs_get(const char *cname);
+
+/* Remembers what runs now as what ran (ctr_ran), before a list. */
+void ctr_runs_mark(void);
+
+/* Forgets what does not run and no command said after seq. */
+void ctr_runs_gc(unsigned long long seq);
 
 /* ---- ctr_run.c ----------------------------------------------------------- */
 

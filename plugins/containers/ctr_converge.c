@@ -129,7 +129,7 @@ static void failed(struct ctr_link *l, enum ctr_op op, const char *how,
 
 /* ---- commands ------------------------------------------------------------ */
 
-static void converge_name(const char *cname, struct ctr_link *except);
+static void converge_name(const char *cname);
 
 static void succeeded(struct ctr_link *l, enum ctr_op op, long long ms)
 {
@@ -149,7 +149,7 @@ static void on_done(struct ctr_cmd *cmd, int status, void *arg)
 {
 	struct ctr_link *l = arg;
 	enum ctr_op op = l->cur_op;
-	char how[128], st[64], cname[NAME_MAX + 1];
+	char how[128], st[64], *cname;
 	long long ms = ctr_run_elapsed_ms(cmd);
 
 	l->cur = NULL;
@@ -167,9 +167,13 @@ static void on_done(struct ctr_cmd *cmd, int status, void *arg)
 	free(l->cur_target);
 	l->cur_target = NULL;
 	ctr_link_publish(l);
-	snprintf(cname, sizeof(cname), "%s", l->cname);
-	ctr_converge(l, NULL); /* may free l */
-	converge_name(cname, NULL);
+	/* l, and every entry of its {name} that waited for it. */
+	cname = strdup(l->cname);
+	if (cname)
+		converge_name(cname);
+	else
+		ctr_converge(l, NULL);
+	free(cname);
 }
 
 static const igor_config *op_argv(enum ctr_op op)
@@ -187,7 +191,6 @@ static void run(struct ctr_link *l, enum ctr_op op, const char *target)
 	};
 	char **argv = cmd_expand(op_argv(op), vars, 3);
 	char how[300];
-
 	int err;
 
 	l->cur_op = op;
@@ -278,15 +281,14 @@ void ctr_converge(struct ctr_link *l, const struct ctr_before *before)
 	act(l, a);
 }
 
-/* Every idle entry of cname but except: one waiting for another's
- * command to end. */
-static void converge_name(const char *cname, struct ctr_link *except)
+/* Every entry of cname (each may be freed). */
+static void converge_name(const char *cname)
 {
 	struct ctr_link *o, *next;
 
 	for (o = ctr.links; o; o = next) {
 		next = o->next;
-		if (o != except && strcmp(o->cname, cname) == 0)
+		if (strcmp(o->cname, cname) == 0)
 			ctr_converge(o, NULL);
 	}
 }

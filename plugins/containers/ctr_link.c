@@ -103,40 +103,87 @@ static void on_link_timer(igor_timer *t, void *arg)
 
 /* ---- what runs ----------------------------------------------------------- */
 
-bool ctr_runs(const char *cname)
+static struct ctr_name *name_find(const char *cname)
 {
-	const struct ctr_name *n;
+	struct ctr_name *n;
 
 	for (n = ctr.runs; n; n = n->next)
 		if (strcmp(n->name, cname) == 0)
-			return true;
-	return false;
+			return n;
+	return NULL;
+}
+
+bool ctr_runs(const char *cname)
+{
+	const struct ctr_name *n = name_find(cname);
+
+	return n && n->runs;
+}
+
+bool ctr_ran(const char *cname)
+{
+	const struct ctr_name *n = name_find(cname);
+
+	return n && n->ran;
+}
+
+unsigned long long ctr_runs_seq(const char *cname)
+{
+	const struct ctr_name *n = name_find(cname);
+
+	return n ? n->seq : 0;
+}
+
+struct ctr_name *ctr_runs_get(const char *cname)
+{
+	struct ctr_name *n = name_find(cname);
+
+	if (n)
+		return n;
+	n = calloc(1, sizeof(*n));
+	if (n)
+		n->name = strdup(cname);
+	if (!n || !n->name) {
+		free(n);
+		igor_error(ctr.log, "cannot remember whether '%s' runs: %s",
+			   cname, strerror(errno));
+		return NULL;
+	}
+	n->next = ctr.runs;
+	ctr.runs = n;
+	return n;
 }
 
 void ctr_runs_set(const char *cname, bool on)
 {
-	struct ctr_name **p, *n;
+	struct ctr_name *n = ctr_runs_get(cname);
 
-	for (p = &ctr.runs; *p && strcmp((*p)->name, cname) != 0;
-	     p = &(*p)->next)
-		;
-	if (!on && *p) {
-		n = *p;
+	if (n) {
+		n->runs = on;
+		n->seq = ctr.seq;
+	}
+}
+
+void ctr_runs_mark(void)
+{
+	struct ctr_name *n;
+
+	for (n = ctr.runs; n; n = n->next)
+		n->ran = n->runs;
+}
+
+void ctr_runs_gc(unsigned long long seq)
+{
+	struct ctr_name **p = &ctr.runs, *n;
+
+	while ((n = *p)) {
+		if (n->runs || n->seq > seq) {
+			p = &n->next;
+			continue;
+		}
 		*p = n->next;
 		free(n->name);
 		free(n);
-	} else if (on && !*p) {
-		n = calloc(1, sizeof(*n));
-		if (n)
-			n->name = strdup(cname);
-		if (!n || !n->name) {
-			free(n);
-			igor_error(ctr.log, "cannot remember that '%s' runs: %s",
-				   cname, strerror(errno));
-			return;
-		}
-		n->next = ctr.runs;
-		ctr.runs = n;
 	}
 }
 

@@ -76,11 +76,15 @@ static void on_name(const char *line, void *arg)
 		rs.cut = true;
 }
 
-/* Whether an entry of cname has a result newer than the list. */
+/* Whether a command's result for cname is newer than the list: one in
+ * flight, or one that ended after the list was asked for (a link stopped
+ * and forgotten since included). */
 static bool is_newer(const char *cname)
 {
 	const struct ctr_link *l;
 
+	if (ctr_runs_seq(cname) > rs.seq)
+		return true;
 	for (l = ctr.links; l; l = l->next)
 		if (strcmp(l->cname, cname) == 0 &&
 		    (l->cur || l->done_seq > rs.seq))
@@ -98,45 +102,25 @@ static bool has_entry(const char *cname)
 	return false;
 }
 
-/* What runs becomes the list, except where a result is newer.  Returns
- * what ran before (the caller frees it with free_names). */
-static struct ctr_name *update_runs(void)
+/* What runs becomes the list, except where a result is newer; what ran
+ * before is kept for the repairs' lines (ctr_ran). */
+static void update_runs(void)
 {
-	struct ctr_name *before = ctr.runs, *n;
+	struct ctr_name *n;
 	size_t i;
 
-	ctr.runs = NULL;
-	for (n = before; n; n = n->next)
-		if (is_newer(n->name))
-			ctr_runs_set(n->name, true);
+	ctr_runs_mark();
+	for (n = ctr.runs; n; n = n->next)
+		if (!is_newer(n->name))
+			n->runs = false;
 	for (i = 0; i < rs.n; i++)
-		if (!is_newer(rs.names[i]))
-			ctr_runs_set(rs.names[i], true);
-	return before;
+		if (!is_newer(rs.names[i]) && (n = ctr_runs_get(rs.names[i])))
+			n->runs = true;
 }
 
-static bool ran_before(const struct ctr_name *before, const char *cname)
-{
-	for (; before; before = before->next)
-		if (strcmp(before->name, cname) == 0)
-			return true;
-	return false;
-}
-
-static void free_names(struct ctr_name *n)
-{
-	struct ctr_name *next;
-
-	for (; n; n = next) {
-		next = n->next;
-		free(n->name);
-		free(n);
-	}
-}
-
-/* Every link converges; with before (not the first look), a start or
- * stop is said as a repair. */
-static void converge_all(const struct ctr_name *ran, bool first)
+/* Every link converges; unless first, a start or stop is said as a
+ * repair. */
+static void converge_all(bool first)
 {
 	struct ctr_link *l, *next;
 	struct ctr_before b;
@@ -145,7 +129,7 @@ static void converge_all(const struct ctr_name *ran, bool first)
 		next = l->next;
 		if (l->cur || l->done_seq > rs.seq)
 			continue;
-		b.runs = ran_before(ran, l->cname);
+		b.runs = ctr_ran(l->cname);
 		b.want = l->want != NULL;
 		ctr_converge(l, first ? NULL : &b);
 	}
@@ -168,18 +152,17 @@ static void stop_strays(void)
 
 static void apply(void)
 {
-	struct ctr_name *ran;
 	bool first = !ctr.have_list;
 
 	if (rs.cut)
 		igor_warning(ctr.log, "'running' printed more than %d names, or memory ran out: only the first ones count",
 			     CTR_LIST_MAX);
 	ctr_scan(false);
-	ran = update_runs();
+	update_runs();
 	ctr.have_list = true;
-	converge_all(ran, first);
+	converge_all(first);
 	stop_strays();
-	free_names(ran);
+	ctr_runs_gc(rs.seq);
 }
 
 static void arm(long long ms)
@@ -250,7 +233,9 @@ static void look_again(bool first)
 {
 	rs.seq = ctr.seq;
 	ctr_scan(false);
-	converge_all(ctr.runs, first);
+	ctr_runs_mark();
+	converge_all(first);
+	ctr_runs_gc(rs.seq);
 	arm(ctr.resync_ms);
 }
 
@@ -277,7 +262,7 @@ int ctr_resync_init(void)
 		look_again(true);
 		return 0;
 	}
-	converge_all(NULL, true); /* each waits for the list */
+	converge_all(true); /* each waits for the list */
 	list_start();
 	return 0;
 }

@@ -89,6 +89,21 @@ test_expect_success 'a list taken before a start ended does not start it again' 
 	test "$(calls_count "start late")" = 1
 '
 
+test_expect_success 'a list taken before a link was stopped and forgotten does not take it for a stray' '
+	ln -s ../containers-available/db.yaml "$EN/gone.yaml" &&
+	wait_for "engine_has \"start gone\"" 5 &&
+	wait_next_list &&
+	rm -f "$C/engine.list-held" && : >"$C/engine.hold-list" &&
+	wait_for "test -e \"$C/engine.list-held\"" 5 &&
+	rm "$EN/gone.yaml" &&
+	wait_for "log_has \"INFO plugin containers: stopped gone\"" 5 &&
+	n=$(lists) && rm "$C/engine.hold-list" &&
+	wait_for "test \$(lists) -gt $n" 5 &&
+	wait_next_list &&
+	test "$(calls_count "stop gone")" = 1 &&
+	! log_has "gone.* runs but is not enabled"
+'
+
 test_expect_success 'an igor restart starts nothing that runs, and stops nothing enabled' '
 	igor_stop &&
 	: >"$C/engine.calls" &&
