@@ -36,7 +36,7 @@ enum {
 	CTR_RETRY_MAX_MS = 300000,
 	CTR_TAIL_LINES = 20,     /* output lines logged when a command fails */
 	CTR_TAIL_LINE_MAX = 1024, /* bytes kept of each */
-	CTR_LIST_MAX = 100000,   /* names taken from one `running` */
+	CTR_LIST_MAX = 10000,    /* names taken from one `running` */
 };
 
 enum ctr_op { CTR_OP_START, CTR_OP_STOP, CTR_OP_LIST };
@@ -172,6 +172,10 @@ struct ctr_before {
  * a start or stop is said at INFO with what was found.  l may be freed.
  */
 void ctr_converge(struct ctr_link *l, const struct ctr_before *before);
+
+/* The delay before retry number failures (from 1): retry_ms doubling
+ * up to retry_max_ms. */
+long long ctr_retry_delay_ms(int failures);
 
 /* An event touched name: (re)arms its settle; a changed link starts its
  * retries over. */

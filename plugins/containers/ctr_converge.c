@@ -93,7 +93,7 @@ static enum ctr_act decide(const struct ctr_link *l)
 
 /* ---- retries ------------------------------------------------------------- */
 
-static long long retry_delay_ms(int failures)
+long long ctr_retry_delay_ms(int failures)
 {
 	long long ms = ctr.retry_ms;
 	int i;
@@ -108,7 +108,7 @@ static long long retry_delay_ms(int failures)
 static void failed(struct ctr_link *l, enum ctr_op op, const char *how,
 		   const char *short_how)
 {
-	long long ms = retry_delay_ms(++l->failures);
+	long long ms = ctr_retry_delay_ms(++l->failures);
 
 	snprintf(l->failure, sizeof(l->failure), "%s failed (%s)",
 		 op_verb[op], short_how);

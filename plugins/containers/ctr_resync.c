@@ -13,6 +13,7 @@
  * a first list came.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +43,8 @@ static void names_clear(void)
 	rs.cut = false;
 }
 
-/* One line of `running`: a {name}, blanks around it ignored. */
+/* One line of `running`: a {name}, blanks around it ignored; a line
+ * longer than a file name is no {name}. */
 static void on_name(const char *line, void *arg)
 {
 	size_t len;
@@ -53,7 +55,7 @@ static void on_name(const char *line, void *arg)
 	len = strlen(line);
 	while (len && strchr(" \t\r", line[len - 1]))
 		len--;
-	if (!len)
+	if (!len || len > NAME_MAX)
 		return;
 	if (rs.n == CTR_LIST_MAX) {
 		rs.cut = true;
@@ -175,14 +177,8 @@ static void arm(long long ms)
 /* The list failed (how); it is asked again after the retry backoff. */
 static void list_failed(const char *how)
 {
-	long long ms = ctr.retry_ms;
-	int i;
+	long long ms = ctr_retry_delay_ms(++rs.failures);
 
-	rs.failures++;
-	for (i = 1; i < rs.failures && ms < ctr.retry_max_ms; i++)
-		ms *= 2;
-	if (ms > ctr.retry_max_ms)
-		ms = ctr.retry_max_ms;
 	igor_error(ctr.log, "cannot list the running containers: %s; trying again in %.3g s",
 		   how, (double)ms / 1000);
 	arm(ms);
