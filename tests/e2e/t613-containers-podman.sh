@@ -111,9 +111,10 @@ test_expect_success 'a pod removed by hand is back within one resync' '
 '
 
 test_expect_success 'a pod that exited is started again' '
+	before=$(pod_id web) &&
 	podman pod stop "$PP-web" >/dev/null &&
-	test "$(pod_status web)" = Exited &&
-	wait_for "pod_running web" 30
+	wait_for "pod_running web && test \"\$(pod_id web)\" != $before" 30 &&
+	log_has "INFO plugin containers: resync: .$PP-web. of .$PP-web.yaml. no longer runs: starting it again"
 '
 
 test_expect_success 'a pod labelled igor=managed with no link is removed at the next resync' '
