@@ -48,7 +48,7 @@ ctr_rows() { # FIGURE FILE-OF-MS SHARES-FILE REFERENCE
 	smax=$(maxof <"$3")
 	row "$1, ms: median / max (n=$n)" "$med / $max" "$4" "" "(diagnostic)" "-"
 	row "  igor's share (started - link - settle), ms: median / max" "$smed / $smax" \
-		"" "" "<= 20 ms" "$(verdict "$smax <= 20")"
+		"" "" "median <= 20 ms" "$(verdict "$smed <= 20")"
 }
 
 ctr_spawned() {
