@@ -512,6 +512,19 @@ static void read_events(struct parser *p)
 	}
 }
 
+/*
+ * A UTF-8 byte order mark at the start is dropped: editors on other
+ * systems write one, and libyaml, told the encoding, would take it for
+ * content.  It holds no newline, so line numbers stay right.
+ */
+static void skip_bom(struct parser *p)
+{
+	if (p->len >= 3 && memcmp(p->buf, "\xef\xbb\xbf", 3) == 0) {
+		p->buf += 3;
+		p->len -= 3;
+	}
+}
+
 int cfg_parse(const char *file, const char *buf, size_t len,
 	      struct cfg_node **root, struct cfg_errs *errs)
 {
@@ -519,6 +532,7 @@ int cfg_parse(const char *file, const char *buf, size_t len,
 			    .len = buf ? len : 0, .errs = errs };
 
 	*root = NULL;
+	skip_bom(&p);
 	if (p.len > CFG_MAX_BYTES) {
 		problem(&p, 1, "file larger than %d bytes", CFG_MAX_BYTES);
 		return -1;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "plugname.h"
+
 #define BIT(k) ((uint64_t)1 << (k))
 
 enum {
@@ -39,7 +41,7 @@ static const struct rec_schema reply_types[REC_TYPE_MAX] = {
 static const struct rec_keydef ctl_keys[REC_KEYS] = {
 	[REC_K_TYPE] = { false, 1, REC_TYPE_MAX - 1 },
 	[CTL_K_VERSION] = { false, 0, INT32_MAX },
-	[CTL_K_NAME] = { true, 0, CTL_NAME_MAX },
+	[CTL_K_NAME] = { true, 0, PLUGNAME_MAX },
 	[CTL_K_STATE] = { true, 0, CTL_STATE_MAX },
 	[CTL_K_PID] = { false, 1, INT32_MAX },
 	[CTL_K_UPTIME] = { false, 0, INT64_MAX },
@@ -53,22 +55,6 @@ static const struct rec_keydef ctl_keys[REC_KEYS] = {
 
 const struct rec_proto ctl_request_proto = { request_types, ctl_keys };
 const struct rec_proto ctl_reply_proto = { reply_types, ctl_keys };
-
-bool ctl_name_is_valid(const char *name, size_t len)
-{
-	size_t i;
-
-	if (!len || len > CTL_NAME_MAX || name[0] == '-')
-		return false;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
-}
 
 /* ---- encoding ------------------------------------------------------------ */
 
@@ -95,7 +81,7 @@ int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq)
 	rec_init(&r, rq->type);
 	rec_set_num(&r, CTL_K_VERSION, CTL_VERSION);
 	if (rq->type == CTL_RESTART) {
-		if (!ctl_name_is_valid(rq->name, strlen(rq->name))) {
+		if (!plugname_is_valid(rq->name, strlen(rq->name))) {
 			errno = EINVAL;
 			return -1;
 		}
@@ -150,44 +136,49 @@ int ctl_encode_end(struct rec_buf *out)
  * gives "".
  */
 static int get_str(const struct rec *r, unsigned key, char *dst, size_t cap,
-		   const char **why)
+		   struct why *why)
 {
-	size_t len = rec_has(r, key) ? r->len[key] : 0;
+	size_t len;
+	const uint8_t *p = rec_bytes(r, key, &len);
 
-	if (len >= cap || (len && memchr(r->bytes[key], '\0', len))) {
-		*why = "string holds a NUL byte or is too long";
-		errno = EINVAL;
-		return -1;
-	}
+	if (len >= cap || (len && memchr(p, '\0', len)))
+		return why_set(why, EINVAL,
+			       "string of key %u holds a NUL byte or is too long",
+			       key);
 	if (len)
-		memcpy(dst, r->bytes[key], len);
+		memcpy(dst, p, len);
 	dst[len] = '\0';
 	return 0;
 }
 
+/* The name under key must be a plugin name. */
+static int get_name(const struct rec *r, unsigned key, char *dst, size_t cap,
+		    struct why *why)
+{
+	size_t len;
+	const uint8_t *p = rec_bytes(r, key, &len);
+
+	if (!plugname_is_valid((const char *)p, len))
+		return why_set(why, EINVAL, "invalid plugin name");
+	return get_str(r, key, dst, cap, why);
+}
+
 static int request_from_rec(const struct rec *r, struct ctl_request *rq,
-			    const char **why)
+			    struct why *why)
 {
 	memset(rq, 0, sizeof(*rq));
 	rq->type = (enum ctl_type)r->type;
-	if (r->num[CTL_K_VERSION] != CTL_VERSION) {
-		*why = "unsupported control protocol version";
-		errno = EPROTONOSUPPORT;
-		return -1;
-	}
+	if (rec_num(r, CTL_K_VERSION) != CTL_VERSION)
+		return why_set(why, EPROTONOSUPPORT,
+			       "unsupported control protocol version %lld",
+			       (long long)rec_num(r, CTL_K_VERSION));
 	if (rq->type != CTL_RESTART)
 		return 0;
-	if (!ctl_name_is_valid((const char *)r->bytes[CTL_K_NAME],
-			       r->len[CTL_K_NAME])) {
-		*why = "invalid plugin name";
-		errno = EINVAL;
-		return -1;
-	}
-	return get_str(r, CTL_K_NAME, rq->name, sizeof(rq->name), why);
+	return get_name(r, CTL_K_NAME, rq->name, sizeof(rq->name), why);
 }
 
 int ctl_next_request(struct rec_reader *rd, struct ctl_request *rq,
-		     const char **why)
+		     struct why *why)
 {
 	struct rec r;
 	int n = rec_next(rd, &r, why);
@@ -198,7 +189,7 @@ int ctl_next_request(struct rec_reader *rd, struct ctl_request *rq,
 }
 
 int ctl_decode_request(const uint8_t *p, size_t len, struct ctl_request *rq,
-		       const char **why)
+		       struct why *why)
 {
 	struct rec r;
 
@@ -218,35 +209,26 @@ static bool is_state_name(const char *s)
 }
 
 static int worker_from_rec(const struct rec *r, struct ctl_worker *w,
-			   const char **why)
+			   struct why *why)
 {
-	if (!ctl_name_is_valid((const char *)r->bytes[CTL_K_NAME],
-			       r->len[CTL_K_NAME])) {
-		*why = "invalid plugin name";
-		errno = EINVAL;
-		return -1;
-	}
-	if (get_str(r, CTL_K_NAME, w->name, sizeof(w->name), why) < 0 ||
+	if (get_name(r, CTL_K_NAME, w->name, sizeof(w->name), why) < 0 ||
 	    get_str(r, CTL_K_STATE, w->state, sizeof(w->state), why) < 0 ||
 	    get_str(r, CTL_K_LAST_EXIT, w->last_exit, sizeof(w->last_exit),
 		    why) < 0 ||
 	    get_str(r, CTL_K_ERROR, w->error, sizeof(w->error), why) < 0)
 		return -1;
-	if (!is_state_name(w->state)) {
-		*why = "invalid state name";
-		errno = EINVAL;
-		return -1;
-	}
-	w->pid = rec_has(r, CTL_K_PID) ? r->num[CTL_K_PID] : 0;
-	w->uptime_s = rec_has(r, CTL_K_UPTIME) ? r->num[CTL_K_UPTIME] : -1;
-	w->restarts = r->num[CTL_K_RESTARTS];
-	w->events = r->num[CTL_K_EVENTS];
-	w->overflows = r->num[CTL_K_OVERFLOWS];
+	if (!is_state_name(w->state))
+		return why_set(why, EINVAL, "invalid state name");
+	w->pid = rec_num(r, CTL_K_PID);
+	w->uptime_s = rec_has(r, CTL_K_UPTIME) ? rec_num(r, CTL_K_UPTIME) : -1;
+	w->restarts = rec_num(r, CTL_K_RESTARTS);
+	w->events = rec_num(r, CTL_K_EVENTS);
+	w->overflows = rec_num(r, CTL_K_OVERFLOWS);
 	return 0;
 }
 
 int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
-		   const char **why)
+		   struct why *why)
 {
 	struct rec r;
 	int n = rec_next(rd, &r, why);

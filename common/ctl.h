@@ -23,12 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plugname.h"
 #include "rec.h"
 
 #define CTL_VERSION 1
 
 enum {
-	CTL_NAME_MAX = 64,  /* bytes of a plugin name (SPEC.md) */
 	CTL_STATE_MAX = 16, /* bytes of a state name */
 	CTL_EXIT_MAX = 63,  /* bytes of "signal SEGV (watchdog)" and such */
 	CTL_ERROR_MAX = 1023,
@@ -68,12 +68,12 @@ extern const struct rec_proto ctl_reply_proto;
 
 struct ctl_request {
 	enum ctl_type type;
-	char name[CTL_NAME_MAX + 1]; /* CTL_RESTART */
+	char name[PLUGNAME_MAX + 1]; /* CTL_RESTART */
 };
 
 /* One worker's status; "" and -1 stand for the JSON nulls. */
 struct ctl_worker {
-	char name[CTL_NAME_MAX + 1];
+	char name[PLUGNAME_MAX + 1];
 	char state[CTL_STATE_MAX + 1];
 	int64_t pid;      /* 0: none */
 	int64_t uptime_s; /* -1: not running */
@@ -102,23 +102,19 @@ int ctl_encode_end(struct rec_buf *out);
  * Take the next request (or reply) from rd, which must have been set up
  * with the matching proto.  Return 1 with *rq filled (owned by the
  * caller, no pointers into rd), 0 when more input is needed, -1 on a
- * protocol error with errno and *why set (EBADMSG, EPROTO, EMSGSIZE as
+ * protocol error with errno set and why filled (EBADMSG, EPROTO, EMSGSIZE as
  * rec_next; EPROTONOSUPPORT for another CTL_VERSION; EINVAL for a value
  * that decodes but makes no sense, such as an invalid name).  After -1
  * the stream is unusable.
  */
 int ctl_next_request(struct rec_reader *rd, struct ctl_request *rq,
-		     const char **why);
+		     struct why *why);
 int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
-		   const char **why);
+		   struct why *why);
 
 /* Decode one payload without its length prefix; as ctl_next_request. */
 int ctl_decode_request(const uint8_t *p, size_t len, struct ctl_request *rq,
-		       const char **why);
-
-/* Is name a valid plugin name (letters, digits, '.', '_', '-', not
- * starting with '-', 1 to CTL_NAME_MAX bytes)? */
-bool ctl_name_is_valid(const char *name, size_t len);
+		       struct why *why);
 
 /* Format seconds as igorctl's UPTIME: "42s", "12m5s", "3h12m", "2d4h".
  * Always NUL-terminates buf; returns buf. */

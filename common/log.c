@@ -64,7 +64,38 @@ const char *log_level_name(int level)
 	return "DEBUG";
 }
 
-/* The escape of byte c, or NULL when c stands for itself. */
+/*
+ * The length of the valid UTF-8 sequence at s[0..len) (1 to 4), or 0 when
+ * s[0] starts none: a stray continuation byte, an overlong form, a
+ * surrogate, a code point above U+10FFFF or a sequence cut short.
+ */
+static size_t utf8_len(const unsigned char *s, size_t len)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (s[0] == 0xe0)
+		lo = 0xa0; /* overlong below U+0800 */
+	else if (s[0] == 0xed)
+		hi = 0x9f; /* surrogates U+D800..U+DFFF */
+	else if (s[0] == 0xf0)
+		lo = 0x90; /* overlong below U+10000 */
+	else if (s[0] == 0xf4)
+		hi = 0x8f; /* above U+10FFFF */
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* The escape of byte c: "\\n", "\\t", "\\r", "\\\\" or "\\xHH" in tmp. */
 static const char *escape_of(unsigned char c, char tmp[5])
 {
 	switch (c) {
@@ -73,64 +104,102 @@ static const char *escape_of(unsigned char c, char tmp[5])
 	case '\r': return "\\r";
 	case '\\': return "\\\\";
 	}
-	if (c < 0x20 || c == 0x7f) {
-		snprintf(tmp, 5, "\\x%02x", c);
-		return tmp;
-	}
-	return NULL;
+	snprintf(tmp, 5, "\\x%02x", c);
+	return tmp;
+}
+
+/*
+ * How many bytes at s[0..len) are written as they are: a printable ASCII
+ * byte, or a whole valid UTF-8 sequence other than a C1 control (U+0080 to
+ * U+009F: 0xc2 0x80..0x9f).  0 means s[0] is escaped, alone: so a C1
+ * control becomes two escapes (its second byte is then a stray
+ * continuation byte), and so does every byte outside valid UTF-8, which
+ * keeps each line valid UTF-8.
+ */
+static size_t plain_len(const unsigned char *s, size_t len)
+{
+	size_t n = utf8_len(s, len);
+
+	if (n == 1)
+		return s[0] < 0x20 || s[0] == 0x7f || s[0] == '\\' ? 0 : 1;
+	if (n == 2 && s[0] == 0xc2 && s[1] <= 0x9f)
+		return 0;
+	return n;
 }
 
 size_t log_escape(char *dst, size_t cap, const char *src, size_t len)
 {
-	size_t n = 0, i;
+	const unsigned char *s = (const unsigned char *)src;
+	size_t n = 0, i = 0, plain, elen;
+	const char *e = NULL;
 	char tmp[5];
 
 	if (!cap)
 		return 0;
-	for (i = 0; i < len; i++) {
-		const char *e = escape_of((unsigned char)src[i], tmp);
-		size_t elen = e ? strlen(e) : 1;
-
+	while (i < len) {
+		plain = plain_len(s + i, len - i);
+		if (!plain)
+			e = escape_of(s[i], tmp);
+		elen = plain ? plain : strlen(e);
 		if (n + elen >= cap)
 			break;
-		if (e)
-			memcpy(dst + n, e, elen);
-		else
-			dst[n] = src[i];
+		memcpy(dst + n, plain ? src + i : e, elen);
 		n += elen;
+		i += plain ? plain : 1;
 	}
 	dst[n] = '\0';
 	return n;
 }
 
 /* "2026-11-25T15:04:05.123" in local time. */
-static size_t format_time(char *dst, size_t cap)
+static size_t format_time(char *dst, size_t cap, const struct timespec *ts)
 {
-	struct timespec ts;
 	struct tm tm;
 	size_t n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	localtime_r(&ts.tv_sec, &tm);
+	localtime_r(&ts->tv_sec, &tm);
 	n = strftime(dst, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += (size_t)snprintf(dst + n, cap - n, ".%03ld", ts.tv_nsec / 1000000);
+	n += (size_t)snprintf(dst + n, cap - n, ".%03ld", ts->tv_nsec / 1000000);
 	return n;
+}
+
+size_t log_format(char *line, const struct timespec *when, int level,
+		  const char *source, const char *msg, size_t len)
+{
+	size_t n;
+
+	n = format_time(line, LOG_LINE_MAX, when);
+	n += (size_t)snprintf(line + n, LOG_LINE_MAX - n, " %s %s: ",
+			      log_level_name(level), source);
+	if (n >= LOG_LINE_MAX - 2)
+		n = LOG_LINE_MAX - 2;
+	n += log_escape(line + n, LOG_LINE_MAX - n - 1, msg, len);
+	line[n++] = '\n';
+	return n;
+}
+
+static log_output_fn *output;
+
+void log_set_output(log_output_fn *fn)
+{
+	output = fn;
 }
 
 void log_line(int level, const char *source, const char *msg, size_t len)
 {
 	char line[LOG_LINE_MAX];
+	struct timespec now;
 	size_t n;
 	ssize_t w;
 	int saved = errno;
 
-	n = format_time(line, sizeof(line));
-	n += (size_t)snprintf(line + n, sizeof(line) - n, " %s %s: ",
-			      log_level_name(level), source);
-	if (n >= sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	n += log_escape(line + n, sizeof(line) - n - 1, msg, len);
-	line[n++] = '\n';
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (output) {
+		output(level, &now, source, msg, len);
+		errno = saved;
+		return;
+	}
+	n = log_format(line, &now, level, source, msg, len);
 	do
 		w = write(STDERR_FILENO, line, n);
 	while (w < 0 && errno == EINTR);

@@ -6,13 +6,16 @@
  * NAME"), a colon and the message, with control characters and
  * backslashes written as C escapes so one record is always one line.
  *
- * The threshold is the only process-wide state in common/.
+ * The threshold and the output hook are process-wide state, as is ev.c's
+ * loop (and spawn.c's limit for children): a process has one log, one
+ * loop and one set of limits.
  */
 #ifndef IGOR_LOG_H
 #define IGOR_LOG_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <time.h>
 
 /* The values of the ABI's IGOR_DEBUG...IGOR_CRITICAL. */
 enum log_level {
@@ -44,16 +47,44 @@ const char *log_level_name(int level);
 
 /*
  * Writes src[0..len) into dst (cap bytes) with C escapes for control
- * characters, DEL and backslash; always NUL-terminates when cap > 0.
- * Returns the length written; stops early rather than split an escape.
+ * characters (C0, DEL and C1: U+0080..U+009F), backslash, and every byte
+ * that is not part of valid UTF-8: "\n", "\t", "\r", "\\", else "\xHH"
+ * per byte (U+009B is "\xc2\x9b", a stray 0x9b "\x9b", a stray 0xe9
+ * "\xe9").  Other valid UTF-8 passes through, so a line is always valid
+ * UTF-8 and drives no terminal.  Always NUL-terminates when cap > 0.
+ * Returns the length written; stops early rather than split an escape or
+ * a UTF-8 sequence.
  */
 size_t log_escape(char *dst, size_t cap, const char *src, size_t len);
 
 /*
+ * Formats one line into line (LOG_LINE_MAX bytes): when in local time,
+ * the level's name, source, ": ", msg[0..len) escaped, '\n'.  Returns its
+ * length, the newline included (no NUL).
+ */
+size_t log_format(char *line, const struct timespec *when, int level,
+		  const char *source, const char *msg, size_t len);
+
+/*
  * Formats and writes one line to stderr with a single write(2), whatever
- * the threshold (the caller filtered).  msg need not be NUL-terminated.
+ * the threshold (the caller filtered), or hands it to the output set with
+ * log_set_output.  msg need not be NUL-terminated.
  */
 void log_line(int level, const char *source, const char *msg, size_t len);
+
+/*
+ * Where log_line's lines go instead of a direct write to fd 2: the
+ * supervisor's sink (supervisor/sink.h), so that igor's loop never blocks
+ * on its own output.  when is the time the line was logged; source and
+ * msg are borrowed for the call.  igorctl, igor -t and the worker set
+ * none and write directly.
+ */
+typedef void log_output_fn(int level, const struct timespec *when,
+			   const char *source, const char *msg, size_t len);
+
+/* Installs fn (NULL: back to the direct write).  Not thread-safe: called
+ * by the supervisor's loop thread, as every log_* is. */
+void log_set_output(log_output_fn *fn);
 
 /* printf-style: logs as source "igor" when level passes the threshold. */
 void log_msg(int level, const char *fmt, ...)

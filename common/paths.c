@@ -10,6 +10,11 @@
 
 #include "util.h"
 
+const char *paths_getenv(const char *name)
+{
+	return getenv(name);
+}
+
 const char *paths_env(paths_getenv_fn *env, const char *name)
 {
 	const char *v = env(name);

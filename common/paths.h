@@ -11,6 +11,9 @@
 /* getenv, or a stand-in for tests. */
 typedef const char *paths_getenv_fn(const char *name);
 
+/* The real one: getenv(3) as a paths_getenv_fn. */
+const char *paths_getenv(const char *name);
+
 /* env(name) when set and not empty, else NULL. */
 const char *paths_env(paths_getenv_fn *env, const char *name);
 

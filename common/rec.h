@@ -26,37 +26,45 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REC_VERSION 1
+#include "util.h"
+
+#define REC_VERSION 2
 
 enum {
 	REC_HDR = 4,        /* bytes of the length prefix */
 	REC_MAX = 65536,    /* bytes of one payload, at most */
 	REC_MSG_MAX = 8192, /* bytes of a log message; longer ones are cut */
+	REC_PATH_MAX = 4 * 4096, /* bytes of an event's path: PATH_MAX four
+				    times over, room for any joined path */
 	REC_STATUS_KEYS = 256, /* status lines a worker may hold at once */
 	REC_STATUS_LEN = 200,  /* bytes of a status key, and of its line */
 };
 
-/* Record types.  W->S: worker to supervisor; S->W: the other way. */
+/* Record types.  W->S: worker to supervisor; S->W: the other way.  Each
+ * direction has its own schema (rec_w2s_proto, rec_s2w_proto), so a type
+ * sent the wrong way is an unknown type. */
 enum rec_type {
 	REC_HELLO = 1, /* W->S first record: VERSION, PID */
 	REC_READY,     /* W->S setup returned 0 (or, with -t, plugin loads) */
 	REC_FAIL,      /* W->S KIND (enum rec_fail), MSG: why it stops */
 	REC_LOG,       /* W->S LEVEL, MSG: one line of the plugin's log */
-	REC_EVENT,     /* W->S WD, MASK, COOKIE, [PATH]: delivered event */
+	REC_EVENT,     /* W->S WD, MASK, COOKIE, PATH: one delivered event,
+			  sent only while the supervisor logs DEBUG (the
+			  counts are in the counter page, wkargs.h) */
 	REC_PING,      /* S->W SEQ: watchdog question */
 	REC_PONG,      /* W->S SEQ: answer from the event loop */
 	REC_LEVEL,     /* S->W LEVEL: the supervisor's log threshold */
-	REC_EVENTS,    /* W->S COUNT, OVERFLOWS: events delivered since the
-			  last record, when the supervisor logs no DEBUG */
+	/* 9 is retired: a batched event count, which the counter page replaced */
+	REC_OVERFLOW = 10, /* W->S an instance's queue overflowed (its
+			      IN_Q_OVERFLOW): events were lost */
 	REC_STATUS,    /* W->S KEY, [LINE], SINCE: a plugin's status line;
 			  no LINE: the key is cleared */
-	REC_WORKER_TYPES,
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,
 	REC_TYPE_MAX = 64
 };
 
-/* Keys; each has one value kind (rec_key_is_bytes). */
+/* Keys; each has one value kind (see struct rec_keydef). */
 enum rec_key {
 	REC_K_TYPE = 0,
 	REC_K_VERSION,
@@ -69,10 +77,9 @@ enum rec_key {
 	REC_K_COOKIE,
 	REC_K_PATH,   /* bytes */
 	REC_K_SEQ,
-	REC_K_COUNT,
-	REC_K_OVERFLOWS,
-	REC_K_KEY,    /* bytes */
-	REC_K_LINE,   /* bytes */
+	/* 11 and 12 are retired: the batched count's keys */
+	REC_K_KEY = 13, /* bytes */
+	REC_K_LINE,     /* bytes */
 	REC_K_SINCE,
 	/* the control protocol's keys (ctl.h) start here */
 	REC_K_CTL_BASE = 16,
@@ -86,7 +93,11 @@ enum rec_fail {
 	REC_FAIL_CONFIG,   /* config or privilege drop failed: state failed */
 };
 
-/* One decoded or to-be-encoded record. */
+/*
+ * One decoded or to-be-encoded record.  Build it with rec_init and
+ * rec_set_*; read it with rec_has, rec_num and rec_bytes only: a key
+ * that is absent is never read (its slot holds whatever was there).
+ */
 struct rec {
 	unsigned type;
 	uint64_t present; /* bit k set when key k is present */
@@ -113,34 +124,60 @@ struct rec_proto {
 	const struct rec_keydef *keys;  /* REC_KEYS */
 };
 
-extern const struct rec_proto rec_worker_proto;
+/* What a worker may send, and what the supervisor may send it. */
+extern const struct rec_proto rec_w2s_proto;
+extern const struct rec_proto rec_s2w_proto;
 
 /* Building: rec_init, then rec_set_num/rec_set_bytes per key (bytes are
  * borrowed until encoded). */
 void rec_init(struct rec *r, unsigned type);
 void rec_set_num(struct rec *r, unsigned key, int64_t v);
 void rec_set_bytes(struct rec *r, unsigned key, const void *p, size_t len);
+
 static inline bool rec_has(const struct rec *r, unsigned key)
 {
 	return key < REC_KEYS && (r->present >> key) & 1;
 }
 
+/* The integer under key, or 0 when the key is absent. */
+static inline int64_t rec_num(const struct rec *r, unsigned key)
+{
+	return rec_has(r, key) ? r->num[key] : 0;
+}
+
+/* The bytes under key (borrowed as the record is) and their length in
+ * *len, or NULL and 0 when the key is absent. */
+static inline const uint8_t *rec_bytes(const struct rec *r, unsigned key,
+				       size_t *len)
+{
+	*len = rec_has(r, key) ? r->len[key] : 0;
+	return rec_has(r, key) ? r->bytes[key] : NULL;
+}
+
 /*
- * A growable output buffer of whole frames.  Zero-initialise;
- * rec_buf_release frees it.
+ * A growable output buffer of whole frames, written out as the fd takes
+ * them.  Zero-initialise; rec_buf_release frees it.
  */
 struct rec_buf {
 	uint8_t *data;
 	size_t len, cap;
+	size_t off; /* bytes already written by rec_buf_write_some */
 };
 
 /*
- * Appends r as one frame.  Returns 0, or -1 with errno: EINVAL when r does
- * not match its schema, EMSGSIZE when the payload exceeds REC_MAX, ENOMEM.
+ * Appends r as one frame, reserving exactly what it needs.  Returns 0, or
+ * -1 with errno: EINVAL when r does not match its schema, EMSGSIZE when
+ * the payload exceeds REC_MAX, ENOMEM.  Nothing is appended on failure.
  */
 int rec_encode(struct rec_buf *out, const struct rec *r,
 	       const struct rec_proto *proto);
 void rec_buf_release(struct rec_buf *b);
+
+/* Bytes waiting to be written. */
+static inline size_t rec_buf_pending(const struct rec_buf *b)
+{
+	return b->len - b->off;
+}
 
 /*
  * Writes the whole buffer to a blocking fd, retrying on EINTR and short
@@ -149,12 +186,20 @@ void rec_buf_release(struct rec_buf *b);
 int rec_buf_flush(struct rec_buf *b, int fd);
 
 /*
+ * Writes what a nonblocking socket takes now, never blocking and never
+ * raising SIGPIPE; empties the buffer once all is written.  Returns 0
+ * (rec_buf_pending says what is left), or -1 with errno when the peer is
+ * gone or the write failed otherwise.
+ */
+int rec_buf_write_some(struct rec_buf *b, int fd);
+
+/*
  * Decodes one payload (without its length prefix).  Returns 0, or -1
  * with errno EBADMSG (malformed CBOR or schema mismatch) or EPROTO
- * (unknown type); *why then says what, for the log.
+ * (unknown type), why then saying what, for the log.
  */
 int rec_decode(const uint8_t *p, size_t len, struct rec *r,
-	       const struct rec_proto *proto, const char **why);
+	       const struct rec_proto *proto, struct why *why);
 
 /*
  * An incremental, bounded reader: frames may arrive split across reads or
@@ -169,6 +214,9 @@ struct rec_reader {
 
 int rec_reader_init(struct rec_reader *rd, const struct rec_proto *proto);
 void rec_reader_release(struct rec_reader *rd);
+
+/* Forgets what is held: a new stream starts (a restarted worker). */
+void rec_reader_reset(struct rec_reader *rd);
 
 /*
  * Reads what the fd has, at most the free space, once.  Returns the bytes
@@ -186,9 +234,9 @@ size_t rec_reader_feed(struct rec_reader *rd, const void *p, size_t len);
  * Takes the next whole record.  Returns 1 with *r filled (its bytes
  * borrowed until the next call), 0 when more input is needed, -1 on a
  * protocol error with errno (EMSGSIZE: length over REC_MAX; EBADMSG,
- * EPROTO as rec_decode) and *why set.  After -1 the stream is unusable.
+ * EPROTO as rec_decode) and why filled.  After -1 the stream is unusable.
  */
-int rec_next(struct rec_reader *rd, struct rec *r, const char **why);
+int rec_next(struct rec_reader *rd, struct rec *r, struct why *why);
 
 /* Bytes held that do not yet make a whole frame (at end of file: a
  * truncated record). */

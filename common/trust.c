@@ -45,48 +45,42 @@ bool trust_is_required(pid_t supervisor)
 
 /* One file or directory, named as shown; dir allows the sticky exception. */
 static int check_one(const char *path, const char *shown, bool dir,
-		     char *err, size_t err_len)
+		     struct why *why)
 {
 	struct stat st;
 
-	if (lstat(path, &st) < 0) {
-		snprintf(err, err_len, "cannot check '%s': %s", shown,
-			 strerror(errno));
-		return -1;
-	}
-	if (st.st_uid != 0) {
-		snprintf(err, err_len, "'%s' is owned by uid %lu, not root",
-			 shown, (unsigned long)st.st_uid);
-		return -1;
-	}
+	if (lstat(path, &st) < 0)
+		return why_set(why, errno, "cannot check '%s': %s", shown,
+			       strerror(errno));
+	if (st.st_uid != 0)
+		return why_set(why, EACCES, "'%s' is owned by uid %lu, not root",
+			       shown, (unsigned long)st.st_uid);
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
-	    !(dir && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX))) {
-		snprintf(err, err_len, "'%s' is writable by group or others",
-			 shown);
-		return -1;
-	}
+	    !(dir && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
+		return why_set(why, EACCES, "'%s' is writable by group or others",
+			       shown);
 	return 0;
 }
 
 /* Every directory above real (an absolute path without links), to /. */
-static int check_parents(char *real, char *err, size_t err_len)
+static int check_parents(char *real, struct why *why)
 {
 	char *slash;
 
 	while ((slash = strrchr(real, '/'))) {
 		if (slash == real) {
 			real[1] = '\0';
-			return check_one(real, real, true, err, err_len);
+			return check_one(real, real, true, why);
 		}
 		*slash = '\0';
-		if (check_one(real, real, true, err, err_len) < 0)
+		if (check_one(real, real, true, why) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 /* The directory holding path, resolved: where a link to it lives. */
-static int check_link_dir(const char *path, char *err, size_t err_len)
+static int check_link_dir(const char *path, struct why *why)
 {
 	char dir[PATH_MAX], real[PATH_MAX], *slash;
 
@@ -98,17 +92,15 @@ static int check_link_dir(const char *path, char *err, size_t err_len)
 		dir[1] = '\0';
 	else
 		*slash = '\0';
-	if (!realpath(dir, real)) {
-		snprintf(err, err_len, "cannot check '%s': %s", dir,
-			 strerror(errno));
+	if (!realpath(dir, real))
+		return why_set(why, errno, "cannot check '%s': %s", dir,
+			       strerror(errno));
+	if (check_one(real, real, true, why) < 0)
 		return -1;
-	}
-	if (check_one(real, real, true, err, err_len) < 0)
-		return -1;
-	return check_parents(real, err, err_len);
+	return check_parents(real, why);
 }
 
-int trust_check(const char *path, char *err, size_t err_len)
+int trust_check(const char *path, struct why *why)
 {
 	char real[PATH_MAX];
 	struct stat st;
@@ -116,14 +108,13 @@ int trust_check(const char *path, char *err, size_t err_len)
 	if (!realpath(path, real)) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
-		snprintf(err, err_len, "cannot check '%s': %s", path,
-			 strerror(errno));
-		return -1;
+		return why_set(why, errno, "cannot check '%s': %s", path,
+			       strerror(errno));
 	}
-	if (check_one(real, path, false, err, err_len) < 0 ||
-	    check_parents(real, err, err_len) < 0)
+	if (check_one(real, path, false, why) < 0 ||
+	    check_parents(real, why) < 0)
 		return -1;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		return check_link_dir(path, err, err_len);
+		return check_link_dir(path, why);
 	return 0;
 }

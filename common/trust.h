@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util.h"
+
 /*
  * Is the check wanted: does this process run as root, or does the
  * supervisor that started it (pid > 0; a worker that dropped privileges
@@ -25,12 +27,12 @@ bool trust_is_required(pid_t supervisor);
 
 /*
  * Checks path as above.  Returns 0 when trusted or when path does not
- * exist (whoever opens it then says so).  Otherwise returns -1 with err
- * (err_len bytes) saying why, naming the file or directory at fault:
+ * exist (whoever opens it then says so).  Otherwise returns -1 with why
+ * saying why, naming the file or directory at fault:
  *     'FILE' is writable by group or others
  *     'FILE' is owned by uid N, not root
  *     cannot check 'FILE': STRERROR
  */
-int trust_check(const char *path, char *err, size_t err_len);
+int trust_check(const char *path, struct why *why);
 
 #endif /* IGOR_TRUST_H */

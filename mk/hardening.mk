@@ -23,9 +23,9 @@ FUZZERS      ?= $(FUZZ_ALL)
 # common/ and both libraries.
 FUZZ_SRC_fuzz_cfg := common/cfg.c worker/abi_config.c
 FUZZ_LIB_fuzz_cfg := -lyaml
-FUZZ_SRC_fuzz_rec := common/rec.c
+FUZZ_SRC_fuzz_rec := common/rec.c common/util.c
 FUZZ_LIB_fuzz_rec := -lcbor
-FUZZ_SRC_fuzz_ctl := common/ctl.c common/rec.c
+FUZZ_SRC_fuzz_ctl := common/ctl.c common/rec.c common/util.c common/plugname.c
 FUZZ_LIB_fuzz_ctl := -lcbor
 
 fuzz_src = $(or $(FUZZ_SRC_$(1)),$(COMMON_SRC))

@@ -17,14 +17,10 @@
 #include "rec.h"
 #include "spawn.h"
 #include "util.h"
+#include "wkargs.h"
 
 /* A plugin's constructor that hangs must not hang igor -t. */
 enum { CHECK_TIMEOUT_MS = 10000 };
-
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
 
 static void print_problems(const struct cfg_errs *errs)
 {
@@ -35,19 +31,21 @@ static void print_problems(const struct cfg_errs *errs)
 			errs->v[i].msg);
 }
 
-/* Reads the worker's records until READY, FAIL, end or timeout. */
-static void await_verdict(int fd, char *why, size_t len)
+/* Reads the worker's records until READY, FAIL, end or timeout; why
+ * receives the problem, "" when the plugin loads. */
+static void await_verdict(int fd, struct why *why)
 {
 	struct rec_reader rd;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int64_t deadline = now_ms() + CHECK_TIMEOUT_MS;
-	const char *err;
+	int64_t deadline = now_ms() + CHECK_TIMEOUT_MS, left;
+	const uint8_t *msg;
+	struct why err;
 	struct rec r;
-	int64_t left;
+	size_t len;
 	int got;
 
-	snprintf(why, len, "the worker ended without a verdict");
-	if (rec_reader_init(&rd, &rec_worker_proto) < 0)
+	snprintf(why->msg, sizeof(why->msg), "the worker ended without a verdict");
+	if (rec_reader_init(&rd, &rec_w2s_proto) < 0)
 		return;
 	/* The deadline holds however often the worker writes; a negative
 	 * timeout would make poll wait for ever. */
@@ -56,54 +54,77 @@ static void await_verdict(int fd, char *why, size_t len)
 			break;
 		while ((got = rec_next(&rd, &r, &err)) > 0) {
 			if (r.type == REC_READY) {
-				why[0] = '\0';
+				why->msg[0] = '\0';
 				goto out;
 			}
 			if (r.type == REC_FAIL) {
-				snprintf(why, len, "%.*s", (int)r.len[REC_K_MSG],
-					 (const char *)r.bytes[REC_K_MSG]);
+				msg = rec_bytes(&r, REC_K_MSG, &len);
+				snprintf(why->msg, sizeof(why->msg), "%.*s",
+					 (int)len, (const char *)msg);
 				goto out;
 			}
 		}
 		if (got < 0) {
-			snprintf(why, len, "protocol error: %s", err);
+			snprintf(why->msg, sizeof(why->msg),
+				 "protocol error: %.900s", err.msg);
 			goto out;
 		}
 	}
 	if (now_ms() >= deadline)
-		snprintf(why, len, "loading took more than %d s", CHECK_TIMEOUT_MS / 1000);
+		snprintf(why->msg, sizeof(why->msg),
+			 "loading took more than %d s", CHECK_TIMEOUT_MS / 1000);
 out:
 	rec_reader_release(&rd);
 }
 
-/* Loads one plugin in a worker; returns 0, or -1 with why filled. */
-static int check_plugin(const struct plugin_conf *pc, const char *worker,
-			char *why, size_t len)
+/* Starts igor-worker -t for pc: its pid, or -1 with errno. */
+static pid_t start_checker(const struct plugin_conf *pc, const char *worker,
+			   int rec_fd, int config_fd)
 {
-	int sp[2], fds[SPAWN_FDS] = { -1, -1, -1, -1, -1 }, cfd;
-	char parent[16];
-	char *argv[] = { "igor-worker", "-t", "-n", pc->name, "-f", pc->file,
-			 "-p", pc->plugin, "-s", pc->symbol, "-l", "50",
-			 "-P", parent, NULL };
+	/* The worker logs nothing of its own in check mode: CRITICAL is the
+	 * quietest threshold. */
+	struct wkargs a = {
+		.check = true, .name = pc->name, .file = pc->file,
+		.plugin = pc->plugin, .symbol = pc->symbol,
+		.level = LOG_LVL_CRITICAL, .parent = getpid(),
+	};
+	int fds[WKARGS_NFDS] = {
+		[WKARGS_FD_NULL] = -1, [WKARGS_FD_OUT] = -1,
+		[WKARGS_FD_ERR] = -1, [WKARGS_FD_REC] = rec_fd,
+		[WKARGS_FD_CONFIG] = config_fd, [WKARGS_FD_COUNTERS] = -1,
+	};
+	struct wkargs_argv av;
+	struct spawn_req rq = {
+		.path = worker, .argv = av.argv, .fds = fds,
+		.nfds = WKARGS_NFDS,
+	};
+
+	wkargs_build(&a, &av);
+	return spawn_start(&rq, NULL);
+}
+
+/* Loads one plugin in a worker; 0, or -1 with why filled. */
+static int check_plugin(const struct plugin_conf *pc, const char *worker,
+			struct why *why)
+{
+	int sp[2], cfd;
 	pid_t pid;
 
-	snprintf(parent, sizeof(parent), "%d", (int)getpid());
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return snprintf(why, len, "socketpair: %s", strerror(errno)), -1;
+		return why_set(why, errno, "socketpair: %s", strerror(errno));
 	cfd = spawn_data_fd(pc->bytes, pc->len);
 	if (cfd < 0) {
-		snprintf(why, len, "memfd: %s", strerror(errno));
+		why_set(why, errno, "memfd: %s", strerror(errno));
 		goto out_close;
 	}
-	fds[3] = sp[1];
-	fds[4] = cfd;
-	pid = spawn_process(worker, argv, fds);
+	pid = start_checker(pc, worker, sp[1], cfd);
 	if (pid < 0) {
-		snprintf(why, len, "cannot start '%s': %s", worker, strerror(errno));
+		why_set(why, errno, "cannot start '%s': %s", worker,
+			strerror(errno));
 		goto out_close;
 	}
 	sp[1] = safe_close(sp[1]);
-	await_verdict(sp[0], why, len);
+	await_verdict(sp[0], why);
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
@@ -111,7 +132,33 @@ out_close:
 	safe_close(cfd);
 	safe_close(sp[0]);
 	safe_close(sp[1]);
-	return why[0] ? -1 : 0;
+	return why->msg[0] ? -1 : 0;
+}
+
+static bool check_worker_failed;
+
+/* The first check: can the worker be executed at all?  Without it no
+ * plugin can be loaded, and the reason is the worker's, not theirs. */
+static size_t check_worker(const char *worker)
+{
+	char *argv[] = { "igor-worker", NULL };
+	int fds[3] = { -1, -1, -1 };
+	struct spawn_req rq = { .path = worker, .argv = argv, .fds = fds,
+				.nfds = 3 };
+	bool exec_failed;
+	pid_t pid;
+
+	/* Run by hand, it says so and exits: what counts is that it runs. */
+	pid = spawn_start(&rq, &exec_failed);
+	if (pid > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return 0;
+	}
+	fprintf(stderr, "igor: cannot execute worker %s: %s\n", worker,
+		strerror(errno));
+	check_worker_failed = true;
+	return 1;
 }
 
 int check_run(const struct opts *o, const struct layout *lay)
@@ -120,28 +167,29 @@ int check_run(const struct opts *o, const struct layout *lay)
 	struct main_conf mc;
 	struct settings s;
 	struct plugin_set set;
-	char *main_file = opt_main_file(o, real_getenv), why[2048];
+	char *main_file = opt_main_file(o, paths_getenv);
+	struct why why;
 	size_t i, problems;
 
 	if (!main_file || (conf_load_main(main_file, &mc, &errs, &warns),
-			   opt_resolve(o, real_getenv, &mc, lay, &s) < 0)) {
+			   opt_resolve(o, paths_getenv, &mc, lay, &s) < 0)) {
 		fprintf(stderr, "igor: out of memory\n");
 		return 1;
 	}
 	free(main_file);
 	/* -t prints nothing but problems unless -v asks for more. */
 	log_set_threshold(log_level_from_verbosity(o->verbose));
-	for (i = 0; i < warns.n; i++)
-		log_warning("%s:%u: %s", warns.v[i].file, warns.v[i].line,
-			    warns.v[i].msg);
+	problems = check_worker(s.worker);
+	/* In check mode a warning (an unknown key) is a problem too. */
+	print_problems(&warns);
 	conf_load_plugins(s.config_dir, s.main_file, s.plugin_dir, &set, &errs);
 	print_problems(&errs);
-	problems = errs.n;
-	for (i = 0; i < set.n; i++) {
-		if (check_plugin(set.v[i], s.worker, why, sizeof(why)) == 0)
+	problems += warns.n + errs.n;
+	for (i = 0; i < set.n && !check_worker_failed; i++) {
+		if (check_plugin(set.v[i], s.worker, &why) == 0)
 			continue;
 		fprintf(stderr, "%s:%u: %s\n", set.v[i]->file,
-			set.v[i]->plugin_line, why);
+			set.v[i]->plugin_line, why.msg);
 		problems++;
 	}
 	if (!problems)

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "log.h"
+#include "plugname.h"
 #include "trust.h"
 #include "util.h"
 
@@ -129,7 +131,7 @@ static int load_restart(const struct cfg_pair *p, const char *file,
 			ret |= get_seconds(q, file, errs, &rp->reset_after_ms);
 		else
 			cfg_errs_add(warns, file, q->line,
-				     "unknown key 'restart.%s' ignored", q->key);
+				     "unknown key 'restart.%s'", q->key);
 	}
 	/* A zero delay would restart a crashing plugin in a tight loop. */
 	if (!ret && rp->delay_ms < 1) {
@@ -161,7 +163,7 @@ static int load_main_key(const struct cfg_pair *p, const char *file,
 		return get_seconds(p, file, errs, &mc->stop_timeout_ms);
 	if (strcmp(p->key, "restart") == 0)
 		return load_restart(p, file, &mc->restart, errs, warns);
-	cfg_errs_add(warns, file, p->line, "unknown key '%s' ignored", p->key);
+	cfg_errs_add(warns, file, p->line, "unknown key '%s'", p->key);
 	return 0;
 }
 
@@ -212,22 +214,6 @@ out_broken:
 }
 
 /* ---- plugin configs ------------------------------------------------------ */
-
-bool conf_name_is_valid(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	if (!len || len > CONF_NAME_MAX || name[0] == '-')
-		return false;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
-			return false;
-	}
-	return true;
-}
 
 static bool is_identifier(const char *s)
 {
@@ -280,16 +266,41 @@ static int check_account(const struct cfg_pair *p, const char *file,
 {
 	const struct cfg_node *n = scalar_of(p, file, errs, "a user or group name");
 	bool user = strcmp(p->key, "user") == 0;
-	char *end;
+	id_t id;
 
 	if (!n)
 		return -1;
 	if (user ? getpwnam(n->text) != NULL : getgrnam(n->text) != NULL)
 		return 0;
-	strtoul(n->text, &end, 10);
-	if (!*end)
+	if (ids_parse(n->text, &id) == 0)
 		return 0; /* a numeric id needs no entry */
 	cfg_errs_add(errs, file, p->line, "unknown %s '%s'", p->key, n->text);
+	return -1;
+}
+
+/*
+ * A numeric user: without a passwd entry has no primary group to drop to:
+ * group: must name one.  Said at the user: line.
+ */
+static int check_user_has_group(const struct cfg_node *root, const char *file,
+				struct cfg_errs *errs)
+{
+	const struct cfg_pair *p = NULL;
+	id_t uid;
+	size_t i;
+
+	for (i = 0; i < root->len && !p; i++)
+		if (strcmp(root->pairs[i].key, "user") == 0)
+			p = &root->pairs[i];
+	/* A user: that is no scalar was reported by check_account. */
+	if (!p || cfg_get(root, "group") || p->value->kind != CFG_SCALAR ||
+	    strlen(p->value->text) != p->value->len ||
+	    getpwnam(p->value->text) || ids_parse(p->value->text, &uid) < 0 ||
+	    getpwuid((uid_t)uid))
+		return 0;
+	cfg_errs_add(errs, file, p->line,
+		     "user '%s' has no passwd entry: set 'group' too",
+		     p->value->text);
 	return -1;
 }
 
@@ -303,11 +314,11 @@ static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 	if (strcmp(p->key, "name") == 0) {
 		if (get_string(p, file, errs, &pc->name) < 0)
 			return -1;
-		if (conf_name_is_valid(pc->name))
+		if (plugname_is_valid(pc->name, strlen(pc->name)))
 			return 0;
 		cfg_errs_add(errs, file, p->line,
-			     "invalid name '%s': use at most 64 letters, digits, '.', '_' and '-', not starting with '-'",
-			     pc->name);
+			     "invalid name '%s': use at most %d letters, digits, '.', '_' and '-', not starting with '-'",
+			     pc->name, PLUGNAME_MAX);
 		return -1;
 	}
 	if (strcmp(p->key, "plugin") == 0) {
@@ -374,6 +385,7 @@ static int validate_plugin(struct plugin_conf *pc, const char *plugin_dir,
 	pc->line = root->line;
 	for (i = 0; i < root->len; i++)
 		ret |= check_plugin_key(pc, &root->pairs[i], plugin_dir, errs);
+	ret |= check_user_has_group(root, pc->file, errs);
 	if (!cfg_get(root, "name")) {
 		cfg_errs_add(errs, pc->file, root->line, "missing key 'name'");
 		ret = -1;
@@ -390,7 +402,7 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 				       struct cfg_errs *errs)
 {
 	struct plugin_conf *pc = calloc(1, sizeof(*pc));
-	char why[CFG_ERR_MSG];
+	struct why why;
 
 	if (!pc || !(pc->file = strdup(file))) {
 		cfg_errs_add(errs, file, 1, "out of memory");
@@ -402,8 +414,8 @@ static struct plugin_conf *load_plugin(const char *file, const char *plugin_dir,
 		goto out_free;
 	}
 	/* As root, a config anyone else could change would hand them root. */
-	if (trust_is_required(0) && trust_check(file, why, sizeof(why)) < 0) {
-		cfg_errs_add(errs, file, 1, "%s", why);
+	if (trust_is_required(0) && trust_check(file, &why) < 0) {
+		cfg_errs_add(errs, file, 1, "%s", why.msg);
 		goto out_free;
 	}
 	if (cfg_parse(file, pc->bytes, pc->len, &pc->tree, errs) < 0)

@@ -27,9 +27,6 @@ struct main_conf {
 	struct restart_policy restart;
 };
 
-/* Names must match this and be at most CONF_NAME_MAX bytes. */
-enum { CONF_NAME_MAX = 64 };
-
 struct plugin_conf {
 	char *file;      /* config file as opened */
 	char *name;
@@ -80,8 +77,5 @@ bool plugin_set_is_broken(const struct plugin_set *set, const char *file);
 /* Same name, same resolved plugin, same parsed config? */
 bool plugin_conf_equal(const struct plugin_conf *a,
 		       const struct plugin_conf *b);
-
-/* Is name a valid plugin name? */
-bool conf_name_is_valid(const char *name);
 
 #endif /* IGOR_SUP_CONF_H */

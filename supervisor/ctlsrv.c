@@ -30,9 +30,10 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ev.h"
 #include "log.h"
+#include "sockdir.h"
 #include "util.h"
-#include "wk.h"
 
 enum {
 	CTLSRV_BACKLOG = 16,
@@ -49,7 +50,6 @@ struct client {
 	pid_t pid;
 	struct rec_reader rd;
 	struct rec_buf out;
-	size_t sent;       /* bytes of out already written */
 	uint32_t events;   /* what epoll watches now */
 	int64_t deadline;
 	bool eof;          /* the client sent all it will send */
@@ -66,7 +66,7 @@ static struct {
 	char *path;
 	dev_t dev;          /* of the socket we bound: only it is unlinked */
 	ino_t ino;
-	struct daemon *d;
+	struct ctlsrv_ops ops;
 	struct client *clients;
 	size_t nclients;
 	bool paused;        /* out of fds: not accepting until one is freed */
@@ -132,31 +132,16 @@ static int reply_msg(struct client *c, enum ctl_type type, const char *msg)
 
 static int reply_status(struct client *c)
 {
-	int64_t now = now_ms();
-	size_t i;
+	struct ctl_worker *v;
+	size_t i, n;
+	int ret = 0;
 
-	for (i = 0; i < wk_count(); i++) {
-		const struct wk *w = wk_at(i);
-		struct ctl_worker cw = {
-			.pid = w->pid,
-			.uptime_s = -1,
-			.restarts = w->starts ? (int64_t)w->starts - 1 : 0,
-			.events = (int64_t)w->events,
-			.overflows = (int64_t)w->overflows,
-		};
-
-		snprintf(cw.name, sizeof(cw.name), "%s", w->name);
-		snprintf(cw.state, sizeof(cw.state), "%s",
-			 wk_state_name(w->state));
-		snprintf(cw.last_exit, sizeof(cw.last_exit), "%s", w->last_exit);
-		if (w->state == WK_RUNNING)
-			cw.uptime_s = (now - w->ready_ms) / 1000;
-		if (w->state == WK_BACKOFF || w->state == WK_FAILED)
-			snprintf(cw.error, sizeof(cw.error), "%s", w->error);
-		if (ctl_encode_worker(&c->out, &cw) < 0)
-			return -1;
-	}
-	return ctl_encode_end(&c->out);
+	if (srv.ops.status(srv.ops.arg, &v, &n) < 0)
+		return -1;
+	for (i = 0; i < n && ret == 0; i++)
+		ret = ctl_encode_worker(&c->out, &v[i]);
+	free(v);
+	return ret < 0 ? -1 : ctl_encode_end(&c->out);
 }
 
 static bool uid_is_privileged(uid_t uid)
@@ -204,11 +189,11 @@ static int reply_refused(struct client *c, const char *what)
 
 static int reply_restart(struct client *c, const char *name)
 {
-	char msg[CTL_NAME_MAX + 32];
+	char msg[PLUGNAME_MAX + 32];
 
 	if (!client_may_change(c))
 		return reply_refused(c, "restart");
-	if (wk_restart(name) < 0) {
+	if (srv.ops.restart(srv.ops.arg, name) < 0) {
 		snprintf(msg, sizeof(msg), "no plugin named '%s'", name);
 		return reply_msg(c, CTL_ERROR, msg);
 	}
@@ -219,7 +204,7 @@ static int reply_restart(struct client *c, const char *name)
 
 static int reply_reload(struct client *c)
 {
-	struct wk_report rep = { 0 };
+	struct report rep = { 0 };
 	int ret = 0, refused;
 	size_t i, n;
 
@@ -227,7 +212,7 @@ static int reply_reload(struct client *c)
 		return reply_refused(c, "reload");
 	log_info("reload requested by uid %u (pid %d)", (unsigned)c->uid,
 		 (int)c->pid);
-	refused = daemon_reload(srv.d, &rep) < 0;
+	refused = srv.ops.reload(srv.ops.arg, &rep) < 0;
 	/* A refused reload's last line says why: it becomes the error. */
 	n = refused && rep.n ? rep.n - 1 : rep.n;
 	for (i = 0; i < n && ret == 0; i++)
@@ -237,7 +222,7 @@ static int reply_reload(struct client *c)
 				rep.n ? rep.lines[n] : "refused the reload");
 	else if (ret == 0)
 		ret = ctl_encode_end(&c->out);
-	wk_report_release(&rep);
+	report_release(&rep);
 	return ret;
 }
 
@@ -279,18 +264,12 @@ static void refuse_garbage(struct client *c, const char *why)
  * gone. */
 static int client_flush(struct client *c)
 {
-	while (c->sent < c->out.len) {
-		ssize_t n = send(c->fd, c->out.data + c->sent,
-				 c->out.len - c->sent, MSG_NOSIGNAL);
+	size_t before = rec_buf_pending(&c->out);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return errno == EAGAIN ? 0 : -1;
-		c->sent += (size_t)n;
+	if (rec_buf_write_some(&c->out, c->fd) < 0)
+		return -1;
+	if (rec_buf_pending(&c->out) < before)
 		c->deadline = now_ms() + CTLSRV_IDLE_MS;
-	}
-	c->out.len = c->sent = 0;
 	return 0;
 }
 
@@ -302,17 +281,17 @@ static int client_flush(struct client *c)
 static void client_serve(struct client *c)
 {
 	struct ctl_request rq;
-	const char *why;
+	struct why why;
 	int n;
 
-	while (!c->dead && !c->closing && c->sent == c->out.len) {
+	while (!c->dead && !c->closing && !rec_buf_pending(&c->out)) {
 		n = ctl_next_request(&c->rd, &rq, &why);
 		if (n == 0)
 			break;
 		if (n > 0)
 			c->deadline = now_ms() + CTLSRV_IDLE_MS;
 		if (n < 0)
-			refuse_garbage(c, why);
+			refuse_garbage(c, why.msg);
 		else if (serve_request(c, &rq) < 0) {
 			log_errno(LOG_LVL_ERROR, "cannot reply to a control client");
 			client_drop(c);
@@ -348,7 +327,7 @@ static void client_update(struct client *c)
 
 	if (c->dead)
 		return;
-	if (c->sent < c->out.len)
+	if (rec_buf_pending(&c->out))
 		want = EPOLLOUT;
 	else if (c->closing || c->eof)
 		want = 0;
@@ -386,8 +365,8 @@ static void on_client(struct ev_src *src, uint32_t events)
 
 /* ---- the listening socket -------------------------------------------------- */
 
-/* Serves a new client: 0; 1 when there is no room for its user (the
- * caller closes fd); -1 with errno. */
+/* Serves a new client: 0, or -1 with errno (EUSERS when there is no room
+ * for its user, already logged); the caller then closes fd. */
 static int client_add(int fd)
 {
 	struct client *c = calloc(1, sizeof(*c));
@@ -402,7 +381,8 @@ static int client_add(int fd)
 		log_warning("too many control clients of uid %u; refusing one",
 			    (unsigned)cred.uid);
 		free(c);
-		return 1;
+		errno = EUSERS;
+		return -1;
 	}
 	if (rec_reader_init(&c->rd, &ctl_request_proto) < 0)
 		goto out_free;
@@ -427,7 +407,7 @@ out_free:
 
 static void on_listen(struct ev_src *src, uint32_t events)
 {
-	int fd, i, ret;
+	int fd, i;
 
 	(void)src, (void)events;
 	/* A bounded batch per round: other sources get their turn. */
@@ -449,11 +429,12 @@ static void on_listen(struct ev_src *src, uint32_t events)
 					  "cannot accept a control client");
 			break;
 		}
-		ret = client_add(fd);
-		if (ret < 0)
-			log_errno(LOG_LVL_ERROR, "cannot serve a control client");
-		if (ret != 0)
+		if (client_add(fd) < 0) {
+			if (errno != EUSERS)
+				log_errno(LOG_LVL_ERROR,
+					  "cannot serve a control client");
 			close(fd);
+		}
 	}
 	timer_rearm();
 }
@@ -483,35 +464,23 @@ static int group_lookup(const char *group, gid_t *gid)
 	return -1;
 }
 
-/* Creates the socket's directory when missing: 0750, group gid. */
 /*
- * An existing socket directory must belong to us or root, and not be
- * writable by everyone (unless sticky, as /tmp): whoever could write there
- * could replace our socket under the clients' feet.
+ * An existing socket directory must pass sockdir's rule: the user's
+ * default one is theirs alone and no link; any other is not writable by
+ * everyone unless sticky (as /tmp).  Whoever could write there could
+ * replace our socket under the clients' feet.
  */
-static int dir_is_ours(const char *dir)
+static int dir_is_ours(const char *path)
 {
-	struct stat st;
+	struct why why;
 
-	if (stat(dir, &st) < 0)
-		return log_errno(LOG_LVL_CRITICAL, "cannot stat '%s'", dir);
-	if (!S_ISDIR(st.st_mode)) {
-		log_critical("cannot use '%s' for the socket: not a directory", dir);
-		return -1;
-	}
-	if (st.st_uid != geteuid() && st.st_uid != 0) {
-		log_critical("cannot use '%s' for the socket: owned by uid %u",
-			     dir, (unsigned)st.st_uid);
-		return -1;
-	}
-	if ((st.st_mode & 0002) && !(st.st_mode & S_ISVTX)) {
-		log_critical("cannot use '%s' for the socket: writable by others",
-			     dir);
-		return -1;
-	}
-	return 0;
+	if (sockdir_check(path, sockdir_is_user_default(path, NULL), &why) == 0)
+		return 0;
+	log_critical("%s", why.msg);
+	return -1;
 }
 
+/* Creates the socket's directory when missing: 0750, group gid. */
 static int dir_prepare(const char *path, gid_t gid)
 {
 	char *dir = path_dir(path);
@@ -521,7 +490,7 @@ static int dir_prepare(const char *path, gid_t gid)
 		return log_errno(LOG_LVL_CRITICAL, "cannot create the socket directory");
 	if (mkdir(dir, 0750) < 0) {
 		if (errno == EEXIST)
-			ret = dir_is_ours(dir);
+			ret = dir_is_ours(path);
 		else
 			log_errno(LOG_LVL_CRITICAL, "cannot create '%s'", dir);
 		goto out_free;
@@ -650,7 +619,8 @@ static int lock_dir(const char *path)
 	return fd;
 }
 
-int ctlsrv_open(const char *path, const char *group, struct daemon *d)
+int ctlsrv_open(const char *path, const char *group,
+		const struct ctlsrv_ops *ops)
 {
 	gid_t gid;
 	int lock;
@@ -670,7 +640,7 @@ int ctlsrv_open(const char *path, const char *group, struct daemon *d)
 	srv.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	srv.src.on_ready = on_listen;
 	srv.tsrc.on_ready = on_timer;
-	srv.d = d;
+	srv.ops = *ops;
 	if (srv.tfd < 0 || ev_add(srv.tfd, &srv.tsrc) < 0 ||
 	    ev_add(srv.fd, &srv.src) < 0) {
 		log_errno(LOG_LVL_CRITICAL, "cannot serve the control socket");

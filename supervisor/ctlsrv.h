@@ -7,26 +7,36 @@
 #ifndef IGOR_SUP_CTLSRV_H
 #define IGOR_SUP_CTLSRV_H
 
-struct daemon;
+#include <stddef.h>
+
+#include "ctl.h"
+#include "report.h"
+
+/* What the control server asks of igor; arg is passed back. */
+struct ctlsrv_ops {
+	/* The status of every worker, in name order: *v owned by the
+	 * caller (free()).  0, or -1 with errno. */
+	int (*status)(void *arg, struct ctl_worker **v, size_t *n);
+	/* igorctl restart NAME: 0, or -1 when there is no such plugin. */
+	int (*restart)(void *arg, const char *name);
+	/* igorctl reload: rep receives what it did.  0, or -1 when the
+	 * reload was refused, the last line of rep then saying why. */
+	int (*reload)(void *arg, struct report *rep);
+	void *arg;
+};
 
 /*
  * Creates the socket (and its directory), refusing when a live igor
- * listens there; a stale socket is replaced.  daemon is borrowed for
- * reload requests.  Returns 0, or -1 after logging why.
+ * listens there; a stale socket is replaced.  ops is copied.  Returns 0,
+ * or -1 after logging why.
  */
-int ctlsrv_open(const char *path, const char *group, struct daemon *d);
+int ctlsrv_open(const char *path, const char *group,
+		const struct ctlsrv_ops *ops);
 
 /* Removes the socket and drops every client. */
 void ctlsrv_close(void);
 
 /* Frees clients that finished during the last loop round. */
 void ctlsrv_sweep(void);
-
-struct wk_report;
-
-/* The daemon's reload, for `igorctl reload` (daemon.c); rep (may be NULL)
- * receives what it did.  Returns 0, or -1 when the reload was refused,
- * the last line of rep then saying why. */
-int daemon_reload(struct daemon *d, struct wk_report *rep);
 
 #endif /* IGOR_SUP_CTLSRV_H */

@@ -13,47 +13,53 @@
 
 #include "ctlsrv.h"
 #include "log.h"
+#include "reload.h"
+#include "report.h"
 #include "util.h"
-#include "wk.h"
-
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
+#include "wkio.h"
+#include "wkproc.h"
+#include "wktab.h"
 
 static void log_problems(const struct cfg_errs *errs, int level,
-			 const char *suffix, struct wk_report *rep)
+			 const char *suffix, struct report *rep)
 {
 	size_t i;
 
 	for (i = 0; i < errs->n; i++) {
 		log_msg(level, "%s:%u: %s%s", errs->v[i].file, errs->v[i].line,
 			errs->v[i].msg, suffix);
-		wk_report_add(rep, "refused %s:%u: %s", errs->v[i].file,
+		report_add(rep, "refused %s:%u: %s", errs->v[i].file,
 			      errs->v[i].line, errs->v[i].msg);
 	}
 }
 
-int daemon_load(const struct opts *o, const struct layout *lay,
-		struct main_conf *mc, struct settings *s,
-		struct plugin_set *set, struct wk_report *rep)
+/*
+ * Loads and logs the main config and the plugin configs (at start and on
+ * reload).  Returns 0 with *mc, *s and *set filled, *dir_ok saying
+ * whether the config directory could be read (when not, set is empty);
+ * -1 when the main config is broken (then nothing is filled).
+ */
+static int daemon_load(const struct opts *o, const struct layout *lay,
+		       struct main_conf *mc, struct settings *s,
+		       struct plugin_set *set, struct report *rep,
+		       bool *dir_ok)
 {
 	struct cfg_errs errs = { 0 }, warns = { 0 };
-	char *main_file = opt_main_file(o, real_getenv);
+	char *main_file = opt_main_file(o, paths_getenv);
 	int broken, ret;
 
 	if (!main_file)
 		return log_errno(LOG_LVL_CRITICAL, "cannot resolve the main config");
 	broken = conf_load_main(main_file, mc, &errs, &warns);
 	free(main_file);
-	if (opt_resolve(o, real_getenv, mc, lay, s) < 0) {
+	if (opt_resolve(o, paths_getenv, mc, lay, s) < 0) {
 		main_conf_release(mc);
 		cfg_errs_release(&errs);
 		cfg_errs_release(&warns);
 		return log_errno(LOG_LVL_CRITICAL, "cannot resolve settings");
 	}
 	log_set_threshold(s->log_level);
-	log_problems(&warns, LOG_LVL_WARNING, "", NULL);
+	log_problems(&warns, LOG_LVL_WARNING, "; ignored", NULL);
 	log_problems(&errs, LOG_LVL_ERROR, "", rep);
 	cfg_errs_release(&warns);
 	cfg_errs_release(&errs);
@@ -68,7 +74,8 @@ int daemon_load(const struct opts *o, const struct layout *lay,
 				set, &errs);
 	log_problems(&errs, LOG_LVL_ERROR, ret < 0 ? "" : "; skipped", rep);
 	cfg_errs_release(&errs);
-	return ret < 0 ? 1 : 0;
+	*dir_ok = ret == 0;
+	return 0;
 }
 
 /* ---- the running daemon --------------------------------------------------- */
@@ -83,16 +90,26 @@ struct daemon {
 	bool stopping;
 };
 
+static const struct wk_ops worker_ops = {
+	.spawn = wkproc_spawn,
+	.signal = wkproc_signal,
+	.ask = wkio_ask,
+	.now = now_ms,
+};
+
 static void configure_workers(const struct daemon *d)
 {
 	struct wk_settings ws = {
-		.worker_exe = d->s.worker,
 		.restart = d->mc.restart,
 		.stop_timeout_ms = d->mc.stop_timeout_ms,
+	};
+	struct wkproc_settings ps = {
+		.worker_exe = d->s.worker,
 		.log_level = d->s.log_level,
 	};
 
-	if (wk_configure(&ws) < 0)
+	wk_configure(&ws, &worker_ops);
+	if (wkproc_configure(&ps) < 0)
 		log_error("cannot apply settings: out of memory");
 }
 
@@ -120,32 +137,33 @@ static void keep_fixed_settings(struct daemon *d, struct settings *s)
 	}
 }
 
-int daemon_reload(struct daemon *d, struct wk_report *rep)
+/* The daemon's reload, for SIGHUP and igorctl reload; rep (may be NULL)
+ * receives what it did.  Returns 0, or -1 when the reload was refused,
+ * the last line of rep then saying why. */
+static int daemon_reload(struct daemon *d, struct report *rep)
 {
 	struct main_conf mc;
 	struct settings s;
 	struct plugin_set set;
-
-	int loaded;
+	bool dir_ok;
 
 	if (d->stopping) {
 		log_info("reload refused: igor is stopping");
-		wk_report_add(rep, "refused the reload: igor is stopping");
+		report_add(rep, "refused the reload: igor is stopping");
 		return -1;
 	}
 	log_info("reloading");
-	loaded = daemon_load(d->o, d->lay, &mc, &s, &set, rep);
-	if (loaded < 0) {
+	if (daemon_load(d->o, d->lay, &mc, &s, &set, rep, &dir_ok) < 0) {
 		log_error("reload: the main config is broken; keeping the running configuration");
-		wk_report_add(rep, "refused the reload: the main config is broken");
+		report_add(rep, "refused the reload: the main config is broken");
 		log_set_threshold(d->s.log_level);
 		return -1;
 	}
 	/* An unreadable directory is not "every plugin removed". */
-	if (loaded > 0) {
+	if (!dir_ok) {
 		log_error("reload: cannot read the config directory; keeping the running configuration");
-		wk_report_add(rep, "refused the reload: cannot read the config directory '%s'",
-			      s.config_dir);
+		report_add(rep, "refused the reload: cannot read the config directory '%s'",
+			   s.config_dir);
 		plugin_set_release(&set);
 		main_conf_release(&mc);
 		settings_release(&s);
@@ -158,10 +176,29 @@ int daemon_reload(struct daemon *d, struct wk_report *rep)
 	d->mc = mc;
 	d->s = s;
 	configure_workers(d);
-	wk_broadcast_level(d->s.log_level);
-	wk_apply(&set, rep);
+	wktab_broadcast_level(d->s.log_level);
+	reload_apply(&set, rep);
 	plugin_set_release(&set);
 	return 0;
+}
+
+/* ---- what the control socket asks ---------------------------------------- */
+
+static int ctl_status(void *arg, struct ctl_worker **v, size_t *n)
+{
+	(void)arg;
+	return wktab_snapshot(v, n);
+}
+
+static int ctl_restart(void *arg, const char *name)
+{
+	(void)arg;
+	return wktab_restart(name);
+}
+
+static int ctl_reload(void *arg, struct report *rep)
+{
+	return daemon_reload(arg, rep);
 }
 
 static void on_signal(struct ev_src *src, uint32_t events)
@@ -173,7 +210,7 @@ static void on_signal(struct ev_src *src, uint32_t events)
 	while (read(d->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			wk_reap();
+			wkproc_reap();
 			break;
 		case SIGHUP:
 			daemon_reload(d, NULL);
@@ -183,7 +220,7 @@ static void on_signal(struct ev_src *src, uint32_t events)
 			if (!d->stopping)
 				log_info("stopping on %s", sigabbrev_np((int)si.ssi_signo));
 			d->stopping = true;
-			wk_stop_all();
+			wktab_stop_all();
 			break;
 		}
 	}
@@ -213,20 +250,21 @@ static void start_all(struct plugin_set *set)
 	size_t i;
 
 	for (i = 0; i < set->n; i++) {
-		wk_add(set->v[i]);
+		wktab_add(set->v[i]);
 		set->v[i] = NULL;
 	}
 }
 
 static void serve(struct daemon *d)
 {
-	while (!(d->stopping && wk_all_down())) {
-		if (ev_once(wk_next_timeout(now_ms())) < 0) {
+	while (!(d->stopping && wktab_all_gone())) {
+		if (ev_once(wktab_next_timeout(now_ms())) < 0) {
 			log_errno(LOG_LVL_CRITICAL, "event loop");
 			break;
 		}
-		wk_run_timers(now_ms());
-		wk_sweep();
+		wktab_run_timers(now_ms());
+		wktab_run_queue();
+		wktab_sweep();
 		ctlsrv_sweep();
 	}
 }
@@ -234,10 +272,12 @@ static void serve(struct daemon *d)
 int daemon_run(const struct opts *o, const struct layout *lay)
 {
 	struct daemon d = { .o = o, .lay = lay, .sfd = -1 };
+	struct ctlsrv_ops ctl = { ctl_status, ctl_restart, ctl_reload, &d };
 	struct plugin_set set;
+	bool dir_ok;
 	int ret = 1;
 
-	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL) < 0)
+	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
 		return 1;
 	/* Orphans of a worker's children come to us, and get reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -245,7 +285,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
 		goto out_release;
 	}
-	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &d) < 0)
+	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &ctl) < 0)
 		goto out_release;
 	configure_workers(&d);
 	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
@@ -257,7 +297,8 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	ctlsrv_close();
 out_release:
 	plugin_set_release(&set);
-	wk_release_all();
+	wktab_release_all();
+	wkproc_release();
 	main_conf_release(&d.mc);
 	settings_release(&d.s);
 	safe_close(d.sfd);

@@ -22,6 +22,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "paths.h"
+#include "sockdir.h"
 #include "util.h"
 
 enum {
@@ -72,11 +73,6 @@ static int usage_error(const char *fmt, const char *arg)
 
 /* ---- finding the socket ---------------------------------------------------- */
 
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 /* socket: of the main config, or NULL.  A config that cannot be read is
  * said, since it may be why the socket is not found; a missing one is
  * igor's default too. */
@@ -85,7 +81,7 @@ static char *socket_from_config(void)
 	struct cfg_errs errs = { 0 };
 	struct cfg_node *root = NULL;
 	const struct cfg_node *n;
-	char *file = paths_main_config(NULL, real_getenv), *buf = NULL;
+	char *file = paths_main_config(NULL, paths_getenv), *buf = NULL;
 	char *sock = NULL;
 	size_t len;
 
@@ -114,26 +110,49 @@ out_free:
 	return sock;
 }
 
-/* -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
- * user whose default is missing may be asking the system's igor. */
+/* Refuses, saying why, a socket whose directory sockdir refuses. */
+static char *checked(char *path, bool strict)
+{
+	struct why why;
+
+	if (!path || sockdir_check(path, strict, &why) == 0 || errno == ENOENT)
+		return path;
+	fprintf(stderr, "igorctl: %s\n", why.msg);
+	free(path);
+	return NULL;
+}
+
+/*
+ * -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
+ * user whose default is missing may be asking the system's igor.  NULL
+ * after saying why (out of memory, or a directory sockdir refuses).
+ */
 static char *socket_path(const char *opt)
 {
-	const char *env = paths_env(real_getenv, "IGOR_SOCKET");
+	const char *env = paths_env(paths_getenv, "IGOR_SOCKET");
 	char *p;
 
-	if (opt)
-		return strdup(opt);
-	if (env)
-		return strdup(env);
+	if (opt || env) {
+		p = strdup(opt ? opt : env);
+		goto out_named;
+	}
 	p = socket_from_config();
 	if (p)
-		return p;
-	p = paths_default_socket(real_getenv);
-	if (p && geteuid() != 0 && access(p, F_OK) < 0) {
+		return checked(p, false);
+	p = paths_default_socket(paths_getenv);
+	if (!p || geteuid() == 0)
+		goto out_named;
+	p = checked(p, true);
+	if (p && access(p, F_OK) < 0) {
 		free(p);
 		p = strdup(PATHS_ROOT_SOCKET);
+		goto out_named;
 	}
 	return p;
+out_named:
+	if (!p)
+		fputs("igorctl: out of memory\n", stderr);
+	return checked(p, false);
 }
 
 static int ctl_connect(const char *path)
@@ -175,7 +194,7 @@ static int read_replies(struct session *s, size_t nreq, reply_fn *fn,
 			void *arg)
 {
 	struct ctl_reply *rp = malloc(sizeof(*rp));
-	const char *why;
+	struct why why;
 	size_t done = 0;
 	long n;
 	int r;
@@ -185,7 +204,7 @@ static int read_replies(struct session *s, size_t nreq, reply_fn *fn,
 	while (done < nreq) {
 		r = ctl_next_reply(&s->rd, rp, &why);
 		if (r < 0) {
-			fprintf(stderr, "igorctl: bad reply from igor: %s\n", why);
+			fprintf(stderr, "igorctl: bad reply from igor: %s\n", why.msg);
 			break;
 		}
 		if (r > 0) {
@@ -225,7 +244,9 @@ static int session_open(struct session *s, const char *sock,
 
 	s->fd = -1;
 	s->errors = 0;
-	if (!path || rec_reader_init(&s->rd, &ctl_reply_proto) < 0) {
+	if (!path)
+		return -1; /* socket_path said why */
+	if (rec_reader_init(&s->rd, &ctl_reply_proto) < 0) {
 		fputs("igorctl: out of memory\n", stderr);
 		free(path);
 		return -1;
@@ -560,7 +581,7 @@ static int cmd_restart(const char *sock, int argc, char **argv)
 		return EXIT_ERR;
 	/* An invalid name cannot be a plugin's: said here, not sent. */
 	for (i = 0; i < argc; i++) {
-		if (!ctl_name_is_valid(argv[i], strlen(argv[i]))) {
+		if (!plugname_is_valid(argv[i], strlen(argv[i]))) {
 			fprintf(stderr, "igorctl: no plugin named '%s'\n", argv[i]);
 			ret = EXIT_ERR;
 			continue;

@@ -6,18 +6,15 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include "check.h"
 #include "conf.h"
 #include "daemon.h"
 #include "log.h"
 #include "opt.h"
+#include "spawn.h"
 #include "util.h"
-
-static const char *real_getenv(const char *name)
-{
-	return getenv(name);
-}
 
 /* --env needs the main config: config_dir and socket may come from it. */
 static int print_env(const struct opts *o, const struct layout *lay)
@@ -25,21 +22,40 @@ static int print_env(const struct opts *o, const struct layout *lay)
 	struct cfg_errs errs = { 0 };
 	struct main_conf mc;
 	struct settings s;
-	char *main_file = opt_main_file(o, real_getenv);
+	char *main_file = opt_main_file(o, paths_getenv);
 
 	if (!main_file)
 		return 1;
 	conf_load_main(main_file, &mc, &errs, &errs);
 	free(main_file);
 	cfg_errs_release(&errs);
-	if (opt_resolve(o, real_getenv, &mc, lay, &s) < 0) {
+	if (opt_resolve(o, paths_getenv, &mc, lay, &s) < 0) {
 		main_conf_release(&mc);
 		return 1;
 	}
-	opt_print_env(&s, real_getenv, lay);
+	opt_print_env(&s, paths_getenv, lay);
 	settings_release(&s);
 	main_conf_release(&mc);
 	return 0;
+}
+
+/*
+ * igor holds three fds per worker, so it raises its soft RLIMIT_NOFILE to
+ * the hard limit; every child it starts gets back the limit igor was
+ * started with, as programs that use select(2) expect (systemd's advice
+ * for daemons).
+ */
+static void raise_nofile(void)
+{
+	struct rlimit rl, up;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	spawn_set_child_nofile(&rl);
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	up.rlim_cur = up.rlim_max = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &up);
 }
 
 /* Started with 0, 1 or 2 closed, igor's own fds would land there and be
@@ -75,6 +91,7 @@ int main(int argc, char **argv)
 	/* Until the config says otherwise, -v alone decides. */
 	log_set_threshold(log_level_from_verbosity(o.verbose));
 	layout_detect(&lay);
+	raise_nofile();
 	if (o.env)
 		ret = print_env(&o, &lay);
 	else if (o.check)

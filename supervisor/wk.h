@@ -1,11 +1,20 @@
 /*
- * wk: the worker table and each worker's state machine.
+ * wk: one worker and its state machine.
  *
- * Every worker is in one state; every change goes through one table,
- * wk_actions[state][event] (wk.c), of small functions, as s6-supervise
- * does.  wk.c is the supervisor's single state machine, so the table of
- * workers is file-static there.  wkio.c moves the bytes: records, output
- * lines and the exit of the process.
+ * A worker is in one state; what an event does in a state is one cell of
+ * the table wk_actions[state][event] (wk.c), a small function, as in
+ * s6-supervise.  Every start and every stop goes through the table, and
+ * every change of state is one DEBUG line ("plugin 'x': running ->
+ * backoff on exit").  The table does nothing itself to the outside
+ * world: it starts, signals and questions a worker through struct
+ * wk_ops, which the daemon fills with the real thing (wkproc.c, wkio.c)
+ * and the unit test with fakes.
+ *
+ * One thing a worker carries besides its state is the verdict its process
+ * sent about itself (fail_kind: a FAIL record saying the plugin cannot
+ * load, or its config is bad); it is read when that process exits, to
+ * choose failed over backoff.  It belongs to the process, not to the
+ * worker, which is why it is not a state.
  */
 #ifndef IGOR_SUP_WK_H
 #define IGOR_SUP_WK_H
@@ -15,126 +24,120 @@
 #include <sys/types.h>
 
 #include "conf.h"
+#include "counters.h"
 #include "ev.h"
+#include "linebuf.h"
+#include "plugname.h"
 #include "rec.h"
 
 enum wk_state {
-	WK_STARTING, /* started, setup not yet returned */
+	WK_QUEUED,     /* to start, waiting for its turn: shown as starting,
+			  with no process yet (starts are paced) */
+	WK_STARTING,   /* started, setup not yet returned */
 	WK_RUNNING,
-	WK_BACKOFF,  /* waiting to start again */
-	WK_STOPPING,
-	WK_FAILED,   /* will not start until restart or reload */
-	WK_DOWN,     /* stopped on purpose: shutting down or removed */
+	WK_BACKOFF,    /* waiting to start again */
+	WK_STOPPING,   /* asked to stop; gone once it has */
+	WK_RESTARTING, /* asked to stop; started again once it has */
+	WK_FAILED,     /* will not start until restart or reload */
+	WK_GONE,       /* no process, none wanted: freed at the next sweep
+			  unless started again */
 	WK_NSTATES
 };
 
 enum wk_event {
-	WK_EV_READY,   /* READY record */
+	WK_EV_READY,   /* READY record: setup returned 0 */
 	WK_EV_EXIT,    /* the process ended and its output is drained */
 	WK_EV_TIMER,   /* the worker's deadline passed */
-	WK_EV_STOP,    /* stop it (shutdown, removal) */
-	WK_EV_RESTART, /* igorctl restart, changed config, reload of failed */
-	WK_EV_KILL,    /* protocol error or watchdog: SIGKILL now */
+	WK_EV_STOP,    /* stop it for good (shutdown, removal) */
+	WK_EV_RESTART, /* start it (again): new, igorctl restart, a changed
+			  or restored config, reload of a failed one */
+	WK_EV_KILL,    /* protocol error: SIGKILL now */
+	WK_EV_TURN,    /* a queued worker's turn to start has come */
 	WK_NEVENTS
 };
 
 struct wk;
 
-/* One of the worker's three fds: records, stdout, stderr. */
+/* One of a worker's three fds: records, stdout, stderr (wkio.c). */
 struct wk_io {
 	struct ev_src src; /* first: the loop hands it back */
 	struct wk *wk;
 	int fd;            /* -1 when closed */
 	int level;         /* stdout INFO, stderr WARNING */
-	char line[4096];   /* a partial output line */
-	size_t len;
+	uint32_t events;   /* what epoll watches now */
+	struct linebuf lines;
 };
 
 struct wk {
 	char *name;
-	char source[CONF_NAME_MAX + 8]; /* "plugin NAME" */
+	char source[PLUGNAME_MAX + 8];  /* "plugin NAME" */
 	struct plugin_conf *conf;       /* owned */
 	struct plugin_conf *next_conf;  /* owned: replaces conf at next start */
 	enum wk_state state;
 	pid_t pid;                      /* 0 when none */
-	struct wk_io rec, out, err;
-	struct rec_reader rd;
-	bool hello;                     /* HELLO seen from this process */
 	int64_t started_ms, ready_ms;
 	int64_t deadline_ms;            /* 0: no deadline */
 	unsigned failures;              /* consecutive, for the backoff */
-	uint64_t starts, events, overflows;
+	uint64_t starts;
 	int fail_kind;                  /* REC_FAIL_* of this process, or 0 */
+	bool killed_by_watchdog;        /* for last_exit's " (watchdog)" */
+	int64_t ping_seq, pong_seq;
 	char error[1024];               /* why it is in backoff or failed */
 	char last_exit[64];             /* "exit 3", "signal SEGV", "" */
-	bool want_restart, want_remove, killed_by_watchdog;
-	int64_t ping_seq, pong_seq;
+	/* the process's bytes (wkio.c) and counters (counters.h) */
+	struct wk_io rec, out, err;
+	struct rec_reader rd;
+	struct rec_buf tx;              /* records queued for the worker */
+	bool hello;                     /* HELLO seen from this process */
+	struct counters counts;
 };
 
-/* What the state machine needs from the settings; copied. */
+/* What the table does to the outside world; see above. */
+struct wk_ops {
+	/* Starts w's process: 0 with w->pid set, or -1 with w->error set. */
+	int (*spawn)(struct wk *w);
+	/* Sends sig to w's process and what it started. */
+	void (*signal)(struct wk *w, int sig);
+	/* Sends the watchdog question seq to w. */
+	void (*ask)(struct wk *w, int64_t seq);
+	/* Milliseconds on a monotonic clock. */
+	int64_t (*now)(void);
+};
+
+/* What the state machine needs to know; copied by wk_configure. */
 struct wk_settings {
-	const char *worker_exe;
 	struct restart_policy restart;
 	int64_t stop_timeout_ms;
-	int log_level;
+	unsigned max_starting; /* workers starting at once; 0: WK_MAX_STARTING */
 };
 
-int wk_configure(const struct wk_settings *s);
-void wk_release_all(void);
+/* How many workers may be starting (spawned, setup not yet returned) at
+ * once: the rest wait in WK_QUEUED, so that thousands of plugins start
+ * without igor's loop stalling or all of their costs landing at once. */
+enum { WK_MAX_STARTING = 32 };
 
-/* Adds a worker for pc (taken) and starts it. */
-int wk_add(struct plugin_conf *pc);
+void wk_configure(const struct wk_settings *s, const struct wk_ops *ops);
 
-/* What a reload did, as lines for igorctl reload's reply ("started web",
- * "stopped old", "restarted changed", "kept x: 'x.conf' is broken",
- * "refused FILE:LINE: message").  Zero-initialise; release when done. */
-struct wk_report {
-	char **lines;
-	size_t n;
-};
+/* A new worker for pc (taken, also on failure), in state WK_GONE: hand
+ * it WK_EV_RESTART to start it.  NULL when out of memory. */
+struct wk *wk_new(struct plugin_conf *pc);
+void wk_free(struct wk *w);
 
-void wk_report_add(struct wk_report *rep, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void wk_report_release(struct wk_report *rep);
-
-/* Reload: starts the new, stops the removed, restarts the changed, keeps
- * the unchanged; a broken file keeps its old plugin.  Takes set's confs.
- * rep (may be NULL) receives one line per change. */
-void wk_apply(struct plugin_set *set, struct wk_report *rep);
-
-/* igorctl restart: restarts now, clearing the backoff.  -1: no such name. */
-int wk_restart(const char *name);
-
-/* Tells every worker the supervisor's new log threshold. */
-void wk_broadcast_level(int level);
-
-/* Shutdown: stops every worker; wk_all_down says when it is done. */
-void wk_stop_all(void);
-bool wk_all_down(void);
-
-/* SIGCHLD: reaps every child that ended. */
-void wk_reap(void);
-
-/* Milliseconds until the earliest deadline, or -1 when none. */
-int wk_next_timeout(int64_t now);
-void wk_run_timers(int64_t now);
-
-/* Frees removed workers; called between loop rounds. */
-void wk_sweep(void);
-
-size_t wk_count(void);
-struct wk *wk_at(size_t i);
-struct wk *wk_find(const char *name);
-const char *wk_state_name(enum wk_state s);
-
-/* Drives the state machine (wk.c). */
+/* Drives the state machine. */
 void wk_handle(struct wk *w, enum wk_event ev);
 
-/* wkio.c: the bytes. */
-int wk_io_open(struct wk *w, int rec_fd, int out_fd, int err_fd);
-void wk_io_drain_and_close(struct wk *w);
-int wk_send(struct wk *w, const struct rec *r);
-void wk_kill_group(struct wk *w, int sig);
-void wk_describe_status(int status, char *buf, size_t len);
+/* The state as igorctl shows it: SPEC.md's names only (starting,
+ * running, backoff, stopping, failed). */
+const char *wk_state_shown(enum wk_state s);
+
+/* The state's own name, for DEBUG lines. */
+const char *wk_state_name(enum wk_state s);
+
+/* Does w still hold or want a process (not stopping for good, not gone)? */
+bool wk_is_wanted(const struct wk *w);
+
+/* Is a worker waiting for its turn, and is there room for one to start? */
+bool wk_has_queued(void);
+bool wk_has_room_to_start(void);
 
 #endif /* IGOR_SUP_WK_H */

@@ -39,13 +39,14 @@
 #include "ev.h"
 #include "igor/plugin.h"
 #include "ino.h"
+#include "linebuf.h"
 #include "loop.h"
+#include "spawn.h"
 #include "util.h"
 
 extern char **environ;
 
 enum {
-	SPAWN_LINE_MAX = 4096,      /* longer lines are logged in pieces */
 	SPAWN_KILL_AFTER_MS = 5000, /* SIGTERM, then SIGKILL this much later */
 	SPAWN_STOP_GRACE_MS = 2000, /* on stop, wait this long for children */
 	SPAWN_DRAIN_READS = 64,     /* bound on reads at exit: a writer
@@ -58,8 +59,7 @@ struct stream {
 	struct igor_child *child;
 	int fd;            /* -1 once at end of file */
 	int level;
-	size_t len;
-	char buf[SPAWN_LINE_MAX + 1];
+	struct linebuf lines;
 };
 
 struct igor_child {
@@ -144,41 +144,23 @@ static bool has_unreaped(void)
 
 /* ---- output ------------------------------------------------------------- */
 
-static void stream_line(struct stream *s, char *line, size_t len)
+/* linebuf_fn: one line of the child's output. */
+static void stream_line(void *arg, char *line, size_t len)
 {
+	struct stream *s = arg;
 	struct igor_child *c = s->child;
 	igor_line_fn *fn = s == &c->out ? c->on_stdout : c->on_stderr;
 
 	if (fn) {
-		line[len] = '\0';
 		fn(c, line, c->arg);
 		return;
 	}
 	emit_log(s->level, line, len);
 }
 
-/* Hands out every complete line in the buffer (every byte when flush). */
-static void stream_lines(struct stream *s, bool flush)
-{
-	char *start = s->buf, *nl;
-	size_t left = s->len;
-
-	while ((nl = memchr(start, '\n', left))) {
-		stream_line(s, start, (size_t)(nl - start));
-		left -= (size_t)(nl - start) + 1;
-		start = nl + 1;
-	}
-	if (left && (flush || left == SPAWN_LINE_MAX)) {
-		stream_line(s, start, left);
-		left = 0;
-	}
-	memmove(s->buf, start, left);
-	s->len = left;
-}
-
 static void stream_close(struct stream *s)
 {
-	stream_lines(s, true);
+	linebuf_flush(&s->lines, stream_line, s);
 	ev_del(s->fd);
 	s->fd = safe_close(s->fd);
 }
@@ -186,19 +168,17 @@ static void stream_close(struct stream *s)
 /* One read: 1 when it got bytes, 0 at end of file, -1 when empty now. */
 static int stream_read(struct stream *s)
 {
-	ssize_t n;
+	long n;
 
 	if (s->fd < 0)
 		return 0;
-	n = read(s->fd, s->buf + s->len, SPAWN_LINE_MAX - s->len);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	n = linebuf_read(&s->lines, s->fd, stream_line, s);
+	if (n < 0 && errno == EAGAIN)
 		return -1;
 	if (n <= 0) {
 		stream_close(s);
 		return 0;
 	}
-	s->len += (size_t)n;
-	stream_lines(s, false);
 	return 1;
 }
 
@@ -391,56 +371,27 @@ static char **env_build(const char *const *env)
 	return envp;
 }
 
-/* In the child: only async-signal-safe calls until exec. */
-static void exec_child(const struct igor_spawn_args *a, char **envp,
-		       const int fds[3], int report, pid_t parent)
-{
-	int err, i;
-
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127); /* the worker died before the line above */
-	sig_reset_all();
-	for (i = 0; i < 3; i++) /* fds are >= 3: 0-2 are always open */
-		if (dup2(fds[i], i) < 0)
-			goto out_report;
-	/* What the plugin opened without CLOEXEC stops here too. */
-	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0 && errno != ENOSYS &&
-	    errno != EINVAL)
-		goto out_report;
-	execvpe(a->argv[0], (char *const *)a->argv, envp);
-out_report:
-	err = errno;
-	(void)!write(report, &err, sizeof(err));
-	_exit(127);
-}
-
 /* The pipes of a new child: fds[] for the child (stdin, stdout, stderr),
  * the parent's read ends in c. */
 static int child_pipes(struct igor_child *c, int fds[3])
 {
 	int out[2], err[2];
 
-	fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (fds[0] < 0)
-		return -1;
 	if (pipe2(out, O_CLOEXEC) < 0)
-		goto out_null;
+		return -1;
 	if (pipe2(err, O_CLOEXEC) < 0)
 		goto out_out;
 	fd_nonblock(out[0], true);
 	fd_nonblock(err[0], true);
 	c->out.fd = out[0];
 	c->err.fd = err[0];
+	fds[0] = -1; /* /dev/null */
 	fds[1] = out[1];
 	fds[2] = err[1];
 	return 0;
 out_out:
 	safe_close(out[0]);
 	safe_close(out[1]);
-out_null:
-	fds[0] = safe_close(fds[0]);
 	return -1;
 }
 
@@ -452,47 +403,20 @@ static void close_fds(int fds[3])
 		fds[i] = safe_close(fds[i]);
 }
 
-/* Waits for exec: 0 once it succeeded, else -1 with the child's errno. */
-static int wait_exec(pid_t pid, int report)
+static pid_t fork_exec(const struct igor_spawn_args *a, const int fds[3])
 {
-	ssize_t n;
-	int err;
+	struct spawn_req rq = {
+		.argv = (char *const *)a->argv, .fds = fds, .nfds = 3,
+		.die_with = getpid(),
+	};
+	char **envp = env_build(a->env);
+	pid_t pid;
 
-	do
-		n = read(report, &err, sizeof(err));
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(err))
-		return 0;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	errno = err;
-	return -1;
-}
-
-static pid_t fork_exec(const struct igor_spawn_args *a, int fds[3])
-{
-	int report[2], saved;
-	char **envp;
-	pid_t pid = -1, self = getpid();
-
-	envp = env_build(a->env);
 	if (!envp)
 		return -1;
-	if (pipe2(report, O_CLOEXEC) < 0)
-		goto out_env;
-	pid = fork();
-	if (pid == 0)
-		exec_child(a, envp, fds, report[1], self);
-	if (pid > 0)
-		setpgid(pid, pid); /* also here: no window where a kill misses */
-	report[1] = safe_close(report[1]);
-	if (pid > 0 && wait_exec(pid, report[0]) < 0)
-		pid = -1;
-	saved = errno;
-	safe_close(report[0]);
-	errno = saved;
-out_env:
-	free(envp);
+	rq.envp = envp;
+	pid = spawn_start(&rq, NULL);
+	free(envp); /* free keeps errno since glibc 2.33 */
 	return pid;
 }
 
@@ -542,7 +466,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 {
 	struct igor_spawn_args a;
 	struct igor_child *c;
-	int fds[3] = { -1, -1, -1 }, saved;
+	int fds[3] = { -1, -1, -1 };
 
 	if (f != ino_factory() || args_copy(args, &a) < 0) {
 		errno = EINVAL;
@@ -558,9 +482,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	if (child_pipes(c, fds) < 0)
 		goto out_child;
 	c->pid = fork_exec(&a, fds);
-	saved = errno;
-	close_fds(fds);
-	errno = saved;
+	close_fds(fds); /* safe_close keeps errno */
 	if (c->pid < 0)
 		goto out_pipes;
 	c->pgid = c->pid;

@@ -8,10 +8,12 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "rec.h"
 #include "util.h"
+#include "wkargs.h"
 
 /* A batch is written once it holds this much, not only when due. */
 enum { EMIT_BATCH = 32 * 1024 };
@@ -20,33 +22,44 @@ static int emit_fd = -1;
 static pthread_mutex_t emit_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rec_buf batch;
 static int64_t batch_since_ms; /* when the oldest queued record came */
+
+/*
+ * Only the loop's thread delivers events and learns the level, so the
+ * counting below takes no lock: each event costs one store to the
+ * counter page, which igor reads (wkargs.h).  Until the page is mapped,
+ * and in igor -t, the counts go to a private stand-in.
+ */
 static bool each_event = true;
-static int64_t counted_events, counted_overflows; /* not yet sent */
+static struct wkargs_counters no_page;
+static struct wkargs_counters *page = &no_page;
 
 void emit_set_each_event(bool on)
 {
-	pthread_mutex_lock(&emit_lock);
 	each_event = on;
-	pthread_mutex_unlock(&emit_lock);
 }
 
-/* Called with emit_lock held: the counted events as one record. */
-static int put_counts_locked(void)
+int emit_map_counters(int fd)
 {
-	struct rec r;
+	void *p = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE,
+		       MAP_SHARED, fd, 0);
 
-	if (!counted_events && !counted_overflows)
-		return 0;
-	rec_init(&r, REC_EVENTS);
-	rec_set_num(&r, REC_K_COUNT, counted_events);
-	rec_set_num(&r, REC_K_OVERFLOWS, counted_overflows);
-	counted_events = counted_overflows = 0;
-	return rec_encode(&batch, &r, &rec_worker_proto);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -1;
+	page = p;
+	return 0;
+}
+
+/* One more in a counter igor reads: a single writer, so a relaxed store
+ * of the whole value is all igor needs never to see it torn. */
+static void count(uint64_t *c)
+{
+	__atomic_store_n(c, *c + 1, __ATOMIC_RELAXED);
 }
 
 static bool has_queued_locked(void)
 {
-	return batch.len || counted_events || counted_overflows;
+	return batch.len != 0;
 }
 
 int emit_init(int fd)
@@ -58,8 +71,6 @@ int emit_init(int fd)
 /* Called with emit_lock held. */
 static int flush_locked(void)
 {
-	if (put_counts_locked() < 0)
-		return -1;
 	if (!batch.len)
 		return 0;
 	return rec_buf_flush(&batch, emit_fd);
@@ -81,9 +92,7 @@ static int send_now(const struct rec *r)
 	int ret;
 
 	pthread_mutex_lock(&emit_lock);
-	ret = put_counts_locked(); /* events delivered before this record */
-	if (ret == 0)
-		ret = rec_encode(&batch, r, &rec_worker_proto);
+	ret = rec_encode(&batch, r, &rec_w2s_proto);
 	if (ret == 0)
 		ret = flush_locked();
 	pthread_mutex_unlock(&emit_lock);
@@ -179,34 +188,33 @@ int emit_due_ms(void)
 	return (int)due;
 }
 
+int emit_overflow(void)
+{
+	struct rec r;
+
+	count(&page->overflows);
+	rec_init(&r, REC_OVERFLOW);
+	return send_now(&r);
+}
+
 int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
 	       size_t len)
 {
 	struct rec r;
 	int ret;
 
-	pthread_mutex_lock(&emit_lock);
-	if (!each_event) {
-		if (!has_queued_locked())
-			batch_since_ms = now_ms();
-		if (wd == -1)
-			counted_overflows++;
-		else
-			counted_events++;
-		pthread_mutex_unlock(&emit_lock);
+	count(&page->events);
+	if (!each_event)
 		return 0;
-	}
-	pthread_mutex_unlock(&emit_lock);
 	rec_init(&r, REC_EVENT);
 	rec_set_num(&r, REC_K_WD, wd);
 	rec_set_num(&r, REC_K_MASK, mask);
 	rec_set_num(&r, REC_K_COOKIE, cookie);
-	if (path)
-		rec_set_bytes(&r, REC_K_PATH, path, len);
+	rec_set_bytes(&r, REC_K_PATH, path, len);
 	pthread_mutex_lock(&emit_lock);
 	if (!has_queued_locked())
 		batch_since_ms = now_ms();
-	ret = rec_encode(&batch, &r, &rec_worker_proto);
+	ret = rec_encode(&batch, &r, &rec_w2s_proto);
 	if (ret == 0 && batch.len >= EMIT_BATCH)
 		ret = flush_locked();
 	pthread_mutex_unlock(&emit_lock);

@@ -39,16 +39,28 @@ int emit_pong(int64_t seq);
 int emit_record(const struct rec *r);
 
 /*
- * Each event as its own record (with its path), or only counted and sent
- * as one REC_EVENTS per batch: the supervisor needs each event only when
- * it logs at DEBUG (its threshold, which the worker knows).
+ * Each event as its own record (with its path), or only counted: the
+ * supervisor needs each event only when it logs at DEBUG (its threshold,
+ * which the worker knows).  Called from the loop's thread only.
  */
 void emit_set_each_event(bool on);
 
-/* Queues one event record, or counts it; path (len bytes) may be NULL
- * (overflow). */
+/* Maps the counter page igor handed over (fd, taken: closed here).
+ * 0, or -1 with errno; events are then counted in a private stand-in. */
+int emit_map_counters(int fd);
+
+/*
+ * One event about to reach a callback: counted in the counter page now,
+ * before the callback runs, so a crash in it cannot lose the count; and
+ * queued as a record when each event is wanted.  path (len bytes) is
+ * borrowed for the call.  Called from the loop's thread only.
+ */
 int emit_event(int wd, uint32_t mask, uint32_t cookie, const char *path,
 	       size_t len);
+
+/* An IN_Q_OVERFLOW about to reach the callbacks: counted, and sent now
+ * so igor can say events were lost. */
+int emit_overflow(void);
 
 /* Writes what is queued.  0, or -1 with errno (EPIPE: supervisor gone). */
 int emit_flush(void);

@@ -41,7 +41,6 @@ struct igor_inotify_factory {
 };
 
 static struct igor_inotify_factory factory;
-static unsigned long long delivered;
 
 /* A large read buffer: fewer syscalls under load (see bench/). */
 enum { INO_READ_BUF = 64 * 1024 };
@@ -51,11 +50,6 @@ static char read_buf[INO_READ_BUF]
 igor_inotify_factory *ino_factory(void)
 {
 	return &factory;
-}
-
-unsigned long long ino_delivered(void)
-{
-	return delivered;
 }
 
 static size_t slot_of(const struct watch_table *t, int wd)
@@ -220,8 +214,10 @@ static void deliver(struct igor_inotify *in, const struct inotify_event *ie)
 		return; /* a late event of a watch already forgotten */
 	if (ev.wd >= 0 && !ev.path)
 		return; /* out of memory joining: nothing sane to deliver */
-	emit_event(ev.wd, ev.mask, ev.cookie, ev.path, len);
-	delivered++;
+	if (ev.wd == -1)
+		emit_overflow();
+	else
+		emit_event(ev.wd, ev.mask, ev.cookie, ev.path, len);
 	delivering = true;
 	in->cb(&ev, in->arg);
 	delivering = false;

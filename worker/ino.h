@@ -13,7 +13,4 @@
 /* The worker's one factory, handed to the plugin's setup. */
 igor_inotify_factory *ino_factory(void);
 
-/* Events delivered to callbacks so far (for the tests of the counters). */
-unsigned long long ino_delivered(void);
-
 #endif /* IGOR_WORKER_INO_H */

@@ -1,16 +1,9 @@
 /*
- * igor-worker: runs one plugin for the supervisor.  Not for direct use.
- *
- *   igor-worker [-t] -n NAME -f CONFIG -p PLUGIN -s SYMBOL -l LEVEL -P PPID
- *
- * Inherits exactly: fd 0 /dev/null, fds 1 and 2 pipes to the supervisor's
- * log, fd 3 the record socket (rec.h), fd 4 a memfd holding the config
- * file's bytes as the supervisor parsed them.  With -t it loads the plugin,
- * reports READY or FAIL and exits without calling setup.
+ * igor-worker: runs one plugin for the supervisor.  Not for direct use:
+ * its command line and the fds it inherits are wkargs.h's.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,63 +22,42 @@
 #include "plug.h"
 #include "rec.h"
 #include "util.h"
+#include "wkargs.h"
 
-enum { FD_REC = 3, FD_CONFIG = 4, EXIT_PROTO = 2, EXIT_FAIL = 1 };
-
-struct args {
-	const char *name, *file, *plugin, *symbol;
-	int level;
-	pid_t parent;
-	int check;
-};
-
-static int parse_args(int argc, char **argv, struct args *a)
-{
-	int c;
-
-	while ((c = getopt(argc, argv, "tn:f:p:s:l:P:")) != -1) {
-		switch (c) {
-		case 't': a->check = 1; break;
-		case 'n': a->name = optarg; break;
-		case 'f': a->file = optarg; break;
-		case 'p': a->plugin = optarg; break;
-		case 's': a->symbol = optarg; break;
-		case 'l': a->level = atoi(optarg); break;
-		case 'P': a->parent = (pid_t)atol(optarg); break;
-		default: return -1;
-		}
-	}
-	return a->name && a->file && a->plugin && a->symbol && a->parent > 0
-		       ? 0 : -1;
-}
+enum { EXIT_PROTO = 2, EXIT_FAIL = 1 };
 
 /* The plugin's config: borrowed by the plugin for the worker's life, so it
  * is never freed; file scope keeps it reachable for the leak checkers. */
 static struct cfg_node *conf;
 
-/* Reads and parses the config the supervisor handed over on FD_CONFIG. */
-static struct cfg_node *read_config(const char *file, char *err, size_t len)
+/* Reads and parses the config the supervisor handed over on
+ * WKARGS_FD_CONFIG.  0 with *root set, or -1 with why filled. */
+static int read_config(const char *file, struct cfg_node **root,
+		       struct why *why)
 {
 	struct cfg_errs errs = { 0 };
-	struct cfg_node *root = NULL;
 	char *buf = malloc(CFG_MAX_BYTES + 1);
 	ssize_t n, got = 0;
+	int ret = -1;
 
+	*root = NULL;
 	if (!buf)
-		return snprintf(err, len, "out of memory"), NULL;
-	while ((n = pread(FD_CONFIG, buf + got, CFG_MAX_BYTES + 1 - got, got)) > 0)
+		return why_set(why, ENOMEM, "out of memory");
+	while ((n = pread(WKARGS_FD_CONFIG, buf + got,
+			  CFG_MAX_BYTES + 1 - got, got)) > 0)
 		got += n;
-	close(FD_CONFIG);
-	if (n < 0 || got > CFG_MAX_BYTES) {
-		snprintf(err, len, "cannot read the config of '%s'", file);
-	} else if (cfg_parse(file, buf, (size_t)got, &root, &errs) < 0) {
-		snprintf(err, len, "%s:%u: %s", errs.n ? errs.v[0].file : file,
-			 errs.n ? errs.v[0].line : 0,
-			 errs.n ? errs.v[0].msg : "cannot parse");
-	}
+	close(WKARGS_FD_CONFIG);
+	if (n < 0 || got > CFG_MAX_BYTES)
+		why_set(why, EIO, "cannot read the config of '%s'", file);
+	else if (cfg_parse(file, buf, (size_t)got, root, &errs) < 0)
+		why_set(why, EINVAL, "%s:%u: %s", errs.n ? errs.v[0].file : file,
+			errs.n ? errs.v[0].line : 0,
+			errs.n ? errs.v[0].msg : "cannot parse");
+	else
+		ret = 0;
 	cfg_errs_release(&errs);
 	free(buf);
-	return root;
+	return ret;
 }
 
 /* ---- signals: a self-pipe, so children inherit no blocked mask ---------- */
@@ -140,24 +112,27 @@ static struct rec_reader from_igor;
 
 static void handle_record(const struct rec *r)
 {
-	if (r->type == REC_PING)
-		emit_pong(r->num[REC_K_SEQ]);
-	else if (r->type == REC_LEVEL) {
-		abi_log_set_igor_level((int)r->num[REC_K_LEVEL]);
-		emit_set_each_event(r->num[REC_K_LEVEL] <= LOG_LVL_DEBUG);
+	int level;
+
+	if (r->type == REC_PING) {
+		emit_pong(rec_num(r, REC_K_SEQ));
+	} else if (r->type == REC_LEVEL) {
+		level = (int)rec_num(r, REC_K_LEVEL);
+		abi_log_set_igor_level(level);
+		emit_set_each_event(level <= LOG_LVL_DEBUG);
 	}
 }
 
 static void on_rec_ready(struct ev_src *src, uint32_t events)
 {
 	char buf[4096];
-	const char *why;
+	struct why why;
 	struct rec r;
 	ssize_t n;
 	int got;
 
 	(void)src, (void)events;
-	n = recv(FD_REC, buf, sizeof(buf), MSG_DONTWAIT);
+	n = recv(WKARGS_FD_REC, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
@@ -176,31 +151,31 @@ static struct ev_src rec_src = { on_rec_ready };
 /* ---- start -------------------------------------------------------------- */
 
 /* Everything up to a loaded plugin; reports FAIL itself. */
-static int prepare(const struct args *a, struct cfg_node **conf,
+static int prepare(const struct wkargs *a, struct cfg_node **conf,
 		   igor_setup_fn **setup)
 {
-	char err[1024], *dir;
+	struct why why;
+	char *dir;
 	int kind = REC_FAIL_CONFIG;
 
-	*conf = read_config(a->file, err, sizeof(err));
-	if (!*conf)
+	if (read_config(a->file, conf, &why) < 0)
 		goto out_fail;
-	if (plug_drop_privileges(*conf, a->parent, err, sizeof(err)) < 0)
+	if (plug_drop_privileges(*conf, a->parent, &why) < 0)
 		goto out_fail;
 	dir = path_dir(a->file);
 	if (!dir || chdir(dir) < 0) {
-		snprintf(err, sizeof(err), "cannot enter '%s': %s",
-			 dir ? dir : a->file, strerror(errno));
+		why_set(&why, errno, "cannot enter '%s': %s",
+			dir ? dir : a->file, strerror(errno));
 		free(dir);
 		goto out_fail;
 	}
 	free(dir);
 	kind = REC_FAIL_LOAD;
-	if (plug_load(a->plugin, a->symbol, setup, err, sizeof(err)) < 0)
+	if (plug_load(a->plugin, a->symbol, setup, &why) < 0)
 		goto out_fail;
 	return 0;
 out_fail:
-	emit_fail(kind, err);
+	emit_fail(kind, why.msg);
 	return -1;
 }
 
@@ -214,25 +189,27 @@ static int plugin_level(const struct cfg_node *conf)
 
 int main(int argc, char **argv)
 {
-	struct args a = { 0 };
+	struct wkargs a;
 	igor_setup_fn *setup;
 	igor_logger *logger;
 	char msg[64];
 	int ret;
 
-	if (parse_args(argc, argv, &a) < 0 || fcntl(FD_REC, F_GETFD) < 0) {
+	if (wkargs_parse(argc, argv, &a) < 0 ||
+	    fcntl(WKARGS_FD_REC, F_GETFD) < 0) {
 		fprintf(stderr, "igor-worker: run by igor, not by hand\n");
 		return 2;
 	}
 	/* The plugin's stdout is a pipe: line-buffer it so nothing waits. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	fd_cloexec(FD_REC, true);
+	fd_cloexec(WKARGS_FD_REC, true);
+	fd_cloexec(WKARGS_FD_COUNTERS, true);
 	if (plug_watch_parent(a.parent) < 0)
 		return EXIT_FAIL;
-	if (emit_init(FD_REC) < 0 || emit_hello() < 0)
+	if (emit_init(WKARGS_FD_REC) < 0 || emit_hello() < 0)
 		return EXIT_FAIL;
 	if (ev_init() < 0 || trap_signals() < 0 ||
-	    rec_reader_init(&from_igor, &rec_worker_proto) < 0) {
+	    rec_reader_init(&from_igor, &rec_s2w_proto) < 0) {
 		emit_fail(REC_FAIL_CONFIG, "cannot set up the worker's event loop");
 		return EXIT_FAIL;
 	}
@@ -240,6 +217,10 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	if (a.check)
 		return emit_ready() < 0 ? EXIT_FAIL : 0;
+	if (emit_map_counters(WKARGS_FD_COUNTERS) < 0) {
+		emit_fail(REC_FAIL_CONFIG, "cannot map the counter page");
+		return EXIT_FAIL;
+	}
 	logger = abi_logger(plugin_level(conf), a.level);
 	emit_set_each_event(a.level <= LOG_LVL_DEBUG);
 	ret = setup((const igor_config *)conf, logger, ino_factory());
@@ -248,7 +229,7 @@ int main(int argc, char **argv)
 		emit_fail(REC_FAIL_SETUP, msg);
 		return EXIT_FAIL;
 	}
-	if (emit_ready() < 0 || ev_add(FD_REC, &rec_src) < 0)
+	if (emit_ready() < 0 || ev_add(WKARGS_FD_REC, &rec_src) < 0)
 		return EXIT_FAIL;
 	return loop_run();
 }

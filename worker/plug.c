@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "trust.h"
 
 int plug_watch_parent(pid_t parent)
@@ -29,70 +30,96 @@ int plug_watch_parent(pid_t parent)
 	return 0;
 }
 
-/* Looks a user up by name or number. */
+/* Looks a user up by name, else by number. */
 static struct passwd *find_user(const char *name)
 {
-	char *end;
-	unsigned long uid;
 	struct passwd *pw = getpwnam(name);
+	id_t uid;
 
-	if (pw)
+	if (pw || ids_parse(name, &uid) < 0)
 		return pw;
-	uid = strtoul(name, &end, 10);
-	if (*name && !*end)
-		return getpwuid((uid_t)uid);
-	return NULL;
+	return getpwuid((uid_t)uid);
 }
 
 static struct group *find_group(const char *name)
 {
-	char *end;
-	unsigned long gid;
 	struct group *gr = getgrnam(name);
+	id_t gid;
 
-	if (gr)
+	if (gr || ids_parse(name, &gid) < 0)
 		return gr;
-	gid = strtoul(name, &end, 10);
-	if (*name && !*end)
-		return getgrgid((gid_t)gid);
-	return NULL;
+	return getgrgid((gid_t)gid);
 }
 
-/* setgroups/initgroups, setgid, setuid: the order that cannot be undone. */
-static int switch_ids(const char *user, const char *group, char *err,
-		      size_t err_len)
+/* The credentials a worker drops to. */
+struct ids {
+	uid_t uid;          /* when user: is set */
+	gid_t gid;
+	const char *member; /* the passwd name whose groups are kept, or NULL */
+};
+
+/*
+ * user: and group: to ids.  A numeric id needs no passwd or group entry;
+ * a user without one has no primary group, so group: must give it, and
+ * no supplementary groups but that one.
+ */
+static int resolve_ids(const char *user, const char *group, struct ids *ids,
+		       struct why *why)
 {
 	struct passwd *pw = user ? find_user(user) : NULL;
 	struct group *gr = group ? find_group(group) : NULL;
-	gid_t gid;
+	id_t id;
 
-	if (user && !pw)
-		return snprintf(err, err_len, "unknown user '%s'", user), -1;
-	if (group && !gr)
-		return snprintf(err, err_len, "unknown group '%s'", group), -1;
-	gid = gr ? gr->gr_gid : pw ? pw->pw_gid : getgid();
-	if (pw ? initgroups(pw->pw_name, gid) < 0 : setgroups(1, &gid) < 0)
+	ids->member = pw ? pw->pw_name : NULL;
+	ids->gid = pw ? pw->pw_gid : getgid();
+	if (pw)
+		ids->uid = pw->pw_uid;
+	else if (user && ids_parse(user, &id) == 0)
+		ids->uid = (uid_t)id;
+	else if (user)
+		return why_set(why, ENOENT, "unknown user '%s'", user);
+	if (user && !pw && !group)
+		return why_set(why, ENOENT,
+			       "user '%s' has no passwd entry: set 'group' too",
+			       user);
+	if (gr)
+		ids->gid = gr->gr_gid;
+	else if (group && ids_parse(group, &id) == 0)
+		ids->gid = (gid_t)id;
+	else if (group)
+		return why_set(why, ENOENT, "unknown group '%s'", group);
+	return 0;
+}
+
+/* setgroups/initgroups, setgid, setuid: the order that cannot be undone. */
+static int switch_ids(const char *user, const char *group, struct why *why)
+{
+	struct ids ids;
+
+	if (resolve_ids(user, group, &ids, why) < 0)
+		return -1;
+	if (ids.member ? initgroups(ids.member, ids.gid) < 0
+		       : setgroups(1, &ids.gid) < 0)
 		goto out_errno;
-	if (setresgid(gid, gid, gid) < 0)
+	if (setresgid(ids.gid, ids.gid, ids.gid) < 0)
 		goto out_errno;
-	if (pw && setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) < 0)
+	if (user && setresuid(ids.uid, ids.uid, ids.uid) < 0)
 		goto out_errno;
 	/* A dropped worker must not be able to climb back. */
-	if (pw && pw->pw_uid != 0 && setuid(0) == 0) {
-		snprintf(err, err_len, "could regain root after dropping to '%s'",
-			 user);
-		return -1;
-	}
+	if (user && ids.uid != 0 && setuid(0) == 0)
+		return why_set(why, EPERM, "could regain root after dropping to '%s'",
+			       user);
 	return 0;
 out_errno:
-	snprintf(err, err_len, "cannot drop privileges to %s%s%s%s: %s",
-		 user ? "user '" : "", user ? user : "", user ? "' " : "",
-		 group ? "and group" : "", strerror(errno));
-	return -1;
+	return why_set(why, errno, "cannot drop privileges to %s '%s'%s%s%s: %s",
+		       user ? "user" : "group", user ? user : group,
+		       user && group ? " and group '" : "",
+		       user && group ? group : "", user && group ? "'" : "",
+		       strerror(errno));
 }
 
 int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
-			 char *err, size_t err_len)
+			 struct why *why)
 {
 	const struct cfg_node *u = cfg_get(conf, "user");
 	const struct cfg_node *g = cfg_get(conf, "group");
@@ -100,22 +127,17 @@ int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
 	bool no_new_privs = true;
 
 	if (u || g) {
-		if (switch_ids(u ? u->text : NULL, g ? g->text : NULL, err,
-			       err_len) < 0)
+		if (switch_ids(u ? u->text : NULL, g ? g->text : NULL, why) < 0)
 			return -1;
 		/* A change of credentials clears the parent-death signal. */
-		if (plug_watch_parent(parent) < 0) {
-			snprintf(err, err_len, "supervisor gone");
-			return -1;
-		}
+		if (plug_watch_parent(parent) < 0)
+			return why_set(why, ESRCH, "supervisor gone");
 	}
 	if (nnp)
 		cfg_as_bool(nnp, &no_new_privs);
-	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		snprintf(err, err_len, "cannot set no_new_privs: %s",
-			 strerror(errno));
-		return -1;
-	}
+	if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return why_set(why, errno, "cannot set no_new_privs: %s",
+			       strerror(errno));
 	return 0;
 }
 
@@ -130,35 +152,31 @@ static const char *without_path(const char *msg, const char *path)
 }
 
 int plug_load(const char *path, const char *symbol, igor_setup_fn **setup,
-	      char *err, size_t err_len)
+	      struct why *why)
 {
+	struct why distrust;
 	const int *abi;
 	void *h, *sym;
-	char why[512];
 
 	/* Code that root runs must be changeable by root alone (trust.h). */
-	if (trust_is_required(getppid()) &&
-	    trust_check(path, why, sizeof(why)) < 0) {
-		snprintf(err, err_len, "cannot load plugin '%s': %s", path, why);
-		return -1;
-	}
+	if (trust_is_required(getppid()) && trust_check(path, &distrust) < 0)
+		return why_set(why, EACCES, "cannot load plugin '%s': %s", path,
+			       distrust.msg);
 	h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(err, err_len, "cannot load plugin '%s': %s", path,
-			 without_path(dlerror(), path));
-		return -1;
-	}
+	if (!h)
+		return why_set(why, ENOEXEC, "cannot load plugin '%s': %s", path,
+			       without_path(dlerror(), path));
 	sym = dlsym(h, symbol);
 	if (!sym) {
-		snprintf(err, err_len, "plugin '%s' has no symbol '%s'", path,
-			 symbol);
+		why_set(why, ENOENT, "plugin '%s' has no symbol '%s'", path,
+			symbol);
 		goto out_close;
 	}
 	abi = dlsym(h, "igor_plugin_abi");
 	if (abi && *abi != IGOR_PLUGIN_ABI) {
-		snprintf(err, err_len,
-			 "plugin '%s' was built for ABI %d, this igor provides ABI %d",
-			 path, *abi, IGOR_PLUGIN_ABI);
+		why_set(why, ENOEXEC,
+			"plugin '%s' was built for ABI %d, this igor provides ABI %d",
+			path, *abi, IGOR_PLUGIN_ABI);
 		goto out_close;
 	}
 	*(void **)setup = sym;

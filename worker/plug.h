@@ -1,7 +1,7 @@
 /*
  * plug: what happens between exec and the plugin's setup: dropping
  * privileges, entering the config's directory, loading the plugin.
- * Each step names what failed in err (err_len bytes) and returns -1.
+ * Each step names what failed in why and returns -1.
  */
 #ifndef IGOR_WORKER_PLUG_H
 #define IGOR_WORKER_PLUG_H
@@ -11,6 +11,7 @@
 
 #include "cfg.h"
 #include "igor/plugin.h"
+#include "util.h"
 
 /*
  * Drops to the config's user: and group: (supplementary groups, then
@@ -18,7 +19,7 @@
  * sets no_new_privs unless no_new_privs: false.
  */
 int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
-			 char *err, size_t err_len);
+			 struct why *why);
 
 /*
  * dlopens path (RTLD_NOW), checks igor_plugin_abi when exported, and finds
@@ -26,7 +27,7 @@ int plug_drop_privileges(const struct cfg_node *conf, pid_t parent,
  * the life of the worker.
  */
 int plug_load(const char *path, const char *symbol, igor_setup_fn **setup,
-	      char *err, size_t err_len);
+	      struct why *why);
 
 /* Kills this process when parent dies; fails when it already has. */
 int plug_watch_parent(pid_t parent);

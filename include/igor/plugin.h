@@ -129,7 +129,8 @@ enum {
  * Logs one line as "plugin NAME" at level.  fmt is printf's.  The line has
  * left the worker when igor_log returns, so it is kept even if the plugin
  * crashes next; when the supervisor is slow, igor_log waits rather than
- * drop the line.  May be called from any thread.
+ * drop the line.  A level above IGOR_CRITICAL is logged as CRITICAL, one
+ * below IGOR_DEBUG as DEBUG.  May be called from any thread.
  */
 void igor_log(igor_logger *l, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

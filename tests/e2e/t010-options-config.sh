@@ -80,14 +80,16 @@ test_expect_success 'igor.conf and the main config are never plugin configs' '
 	test ! -s err
 '
 
-test_expect_success 'a broken main config fails -t naming its line; unknown keys only warn' '
+test_expect_success 'a broken main config fails -t naming its line; so does an unknown key' '
 	d=$T/m2 && mkdir -p $d &&
 	printf "stop_timeout: forever\n" >$d/igor.conf &&
 	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
 	grep -q "^$d/igor.conf:1: key .stop_timeout. must be a number of seconds, not .forever.$" err &&
-	printf "colour: blue\n" >$d/igor.conf &&
-	IGOR_CONFIG_DIR=$d "$IGOR" -vv -t 2>err &&
-	grep -q "WARNING igor: $d/igor.conf:1: unknown key .colour. ignored" err
+	printf "colour: blue\nrestart:\n  dealy: 1\n" >$d/igor.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
+	grep -qx "$d/igor.conf:1: unknown key .colour." err &&
+	grep -qx "$d/igor.conf:3: unknown key .restart.dealy." err &&
+	test $(wc -l <err) -eq 2
 '
 
 test_expect_success 'IGOR_CONFIG_DIR beats config_dir of igor.conf' '

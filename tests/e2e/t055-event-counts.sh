@@ -1,6 +1,7 @@
 #!/bin/bash
-# Below DEBUG the worker counts events instead of sending each one; the
-# supervisor's EVENTS and overflow counts stay exact either way.
+# Below DEBUG the worker counts events in the counter page instead of
+# sending each one; the supervisor's EVENTS and overflow counts stay exact
+# either way, even when the callback of the last event crashes the worker.
 . "$(dirname "$0")/lib.sh"
 
 W=$T/watched
@@ -31,6 +32,28 @@ test_expect_success 'the count is never behind a log line the plugin wrote after
 	for i in $(seq 301 310); do : >"$W/f$i"; done &&
 	wait_for "log_has \"INFO plugin creates: create $W/f310\"" &&
 	test "$(events_of creates)" = 310
+'
+
+test_expect_success 'N events, the Nth callback crashes: EVENTS is N' '
+	mkdir -p "$T/crashing" &&
+	write_conf crash.conf <<-EOF &&
+	name: crasher
+	plugin: $TPLUG/tplug.so
+	paths: [$T/crashing]
+	quiet: true
+	crash_on: d6
+	EOF
+	kill -HUP $IGOR_PID &&
+	wait_for "state_is crasher running" &&
+	for i in 1 2 3 4 5 6; do mkdir "$T/crashing/d$i" || return 1; done &&
+	wait_for "log_has \"plugin .crasher. (pid [0-9]*) exited: signal SEGV\"" &&
+	test "$(events_of crasher)" = 6
+'
+
+test_expect_success 'the count survives the restart and goes on from there' '
+	wait_for "state_is crasher running" 10 &&
+	rmdir "$T/crashing/d1" &&
+	wait_for "[ \"\$(events_of crasher)\" = 7 ]"
 '
 
 test_expect_success 'SIGTERM stops igor with exit 0' '

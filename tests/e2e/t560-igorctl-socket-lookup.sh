@@ -72,9 +72,12 @@ fi
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
    id nobody >/dev/null 2>&1 && ! [ -e /run/igor/igor.sock ]; then
 	NOBODY=$(id -u nobody)
+	# igorctl where nobody can run it: the checkout may be mode 0700.
+	mkdir -p "$T/pub" && cp "$IGORCTL" "$T/pub/igorctl" &&
+		chmod 755 "$T/pub" "$T/pub/igorctl" || exit 1
 	nobody_ctl() {
 		setpriv --reuid=$NOBODY --regid=$(id -g nobody) --clear-groups -- \
-			env "$@" IGOR_CONFIG_DIR="$T/empty" "$IGORCTL" status
+			env "$@" IGOR_CONFIG_DIR="$T/empty" "$T/pub/igorctl" status
 	}
 	test_expect_success 'a user uses $XDG_RUNTIME_DIR/igor.sock when it exists' '
 		chmod 711 "$T" && mkdir -p "$T/xdg" "$T/empty" &&
@@ -87,7 +90,7 @@ socket.socket(socket.AF_UNIX).bind(sys.argv[1])
 		grep -q "cannot connect to '\''$T/xdg/igor.sock'\''" "$T/err"
 	'
 	test_expect_success 'a user whose default socket is missing tries /run/igor/igor.sock' '
-		mkdir -p "$T/xdg2" &&
+		mkdir -p "$T/xdg2" && chown $NOBODY "$T/xdg2" &&
 		test_status 1 nobody_ctl XDG_RUNTIME_DIR="$T/xdg2" 2>"$T/err" &&
 		grep -q "cannot connect to '\''/run/igor/igor.sock'\''" "$T/err" &&
 		if ! [ -e /tmp/igor-$NOBODY/igor.sock ]; then

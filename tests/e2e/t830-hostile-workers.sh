@@ -63,7 +63,7 @@ test_expect_success 'garbage on the record fd: protocol error, worker killed and
 '
 
 test_expect_success 'an oversized record (length over REC_MAX): refused from its header' '
-	killed_and_restarted oversized "record longer than the protocol allows"
+	killed_and_restarted oversized "record of 65537 bytes is longer than the protocol allows"
 '
 
 test_expect_success 'a record truncated at exit: reported, worker restarted' '
@@ -72,11 +72,11 @@ test_expect_success 'a record truncated at exit: reported, worker restarted' '
 '
 
 test_expect_success 'a text string where bytes are due: protocol error' '
-	killed_and_restarted text "key wants a byte string"
+	killed_and_restarted text "key 5 wants a byte string"
 '
 
 test_expect_success 'a record type only igor sends: protocol error' '
-	killed_and_restarted reply "record type not sent by workers"
+	killed_and_restarted reply "unknown record type 6"
 '
 
 test_expect_success 'a plugin calling exit(0) is restarted with backoff' '

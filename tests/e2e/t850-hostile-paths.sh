@@ -2,9 +2,9 @@
 # Hostile paths: a watched directory whose name holds a newline, and file
 # names with a newline, invalid UTF-8, a backslash, ESC and a tab.  The
 # plugin gets every byte intact (its lstat of the event's path works), and
-# each log record stays one line: control characters and backslashes are
-# written as C escapes; other bytes, valid UTF-8 or not, are kept as they
-# are (igor(1)'s log format).
+# each log record stays one line of valid UTF-8: control characters,
+# backslashes and bytes outside valid UTF-8 are written as C escapes; valid
+# UTF-8 is kept as it is (igor(8)'s log format).
 . "$(dirname "$0")/lib.sh"
 
 D="$T/we"$'\n'"ird dir"
@@ -27,7 +27,7 @@ test_expect_setup 'a plugin watches a directory whose name holds a newline' '
 # name as created | as it must appear in the log between the quotes
 NAMES=(
 	$'new\nline'		'new\nline'
-	$'bad\xffname\xc3'	$'bad\xffname\xc3'
+	$'bad\xffname\xc3'	'bad\xffname\xc3'
 	'back\slash'		'back\\slash'
 	$'esc\x1b[2Jname'	'esc\x1b[2Jname'
 	$'tab\tname'		'tab\tname'
@@ -63,7 +63,7 @@ test_expect_success 'every hostile name reaches the plugin byte for byte' '
 	names_delivered
 '
 
-test_expect_success 'each name is logged with control characters and backslashes escaped' '
+test_expect_success 'each name is logged with control characters, backslashes and invalid UTF-8 escaped' '
 	names_shown
 '
 

@@ -27,7 +27,7 @@ static void check_request(const struct ctl_request *rq)
 	    rq->type != CTL_RELOAD)
 		abort();
 	if (rq->type == CTL_RESTART &&
-	    !ctl_name_is_valid(rq->name, strlen(rq->name)))
+	    !plugname_is_valid(rq->name, strlen(rq->name)))
 		abort();
 	sink += strlen(rq->name);
 }
@@ -37,7 +37,7 @@ static void read_stream(const uint8_t *data, size_t size, size_t split)
 {
 	struct rec_reader rd;
 	struct ctl_request rq;
-	const char *why;
+	struct why why;
 	size_t off = 0, end = split;
 	int n;
 
@@ -58,7 +58,7 @@ static void read_stream(const uint8_t *data, size_t size, size_t split)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ctl_request rq;
-	const char *why;
+	struct why why;
 
 	if (ctl_decode_request(data, size, &rq, &why) == 0)
 		check_request(&rq);

@@ -7,6 +7,8 @@
  *   setup_return: N        setup returns N
  *   setup_hang: true       setup never returns
  *   log_then_crash: true   logs "last words" in setup, then segfaults
+ *   quiet: true            logs no EV line (nothing leaves the worker
+ *                          with an event but its count)
  *   crash_on: NAME         segfaults on an event whose name is NAME
  *   exit_on: NAME          exit(0) on an event whose name is NAME
  *   hang_on: NAME          loops forever on an event whose name is NAME
@@ -29,6 +31,7 @@ const int igor_plugin_abi = IGOR_PLUGIN_ABI;
 
 static igor_logger *log_;
 static const char *crash_on, *exit_on, *hang_on;
+static bool quiet;
 
 /* A real SEGV, also under UBSan, which would report the store and exit. */
 __attribute__((no_sanitize("undefined"))) static void crash(void)
@@ -44,9 +47,10 @@ static int matches(const char *want, const struct igor_event *ev)
 static void on_event(const struct igor_event *ev, void *arg)
 {
 	(void)arg;
-	igor_info(log_, "EV wd=%d mask=0x%x cookie=%u name='%s' path='%s'",
-		  ev->wd, ev->mask, ev->cookie, ev->name,
-		  ev->path ? ev->path : "(null)");
+	if (!quiet)
+		igor_info(log_, "EV wd=%d mask=0x%x cookie=%u name='%s' path='%s'",
+			  ev->wd, ev->mask, ev->cookie, ev->name,
+			  ev->path ? ev->path : "(null)");
 	if (matches(crash_on, ev))
 		crash();
 	if (matches(exit_on, ev))
@@ -91,6 +95,7 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 	crash_on = igor_config_str(c, "crash_on", NULL);
 	exit_on = igor_config_str(c, "exit_on", NULL);
 	hang_on = igor_config_str(c, "hang_on", NULL);
+	quiet = igor_config_bool(c, "quiet", false);
 	misbehave_in_setup(c);
 	while (igor_config_bool(c, "setup_hang", false))
 		pause();

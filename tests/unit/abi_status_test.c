@@ -23,7 +23,7 @@ static int rfd = -1;
 static struct rec next_rec(void)
 {
 	struct rec r = { 0 };
-	const char *why;
+	struct why why;
 
 	for (;;) {
 		if (rec_next(&rd, &r, &why) > 0)
@@ -164,7 +164,7 @@ int main(void)
 	int p[2];
 	igor_logger *l = abi_logger(IGOR_DEBUG, IGOR_DEBUG);
 
-	if (pipe2(p, O_CLOEXEC) < 0 || rec_reader_init(&rd, &rec_worker_proto) < 0)
+	if (pipe2(p, O_CLOEXEC) < 0 || rec_reader_init(&rd, &rec_w2s_proto) < 0)
 		return 1;
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	rfd = p[0];

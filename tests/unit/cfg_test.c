@@ -157,6 +157,12 @@ static void test_trees(void)
 		{ "a: &anchor 1\nb: 2\n", "{a@1:'1'@1,b@2:'2'@2}@1" },
 		{ "a: !!str 3\n", "{a@1:'3'@1}@1" },
 		{ "\xef\xbb\xbf" "a: 1\n", "{a@1:'1'@1}@1" },
+		/* a BOM: the keys after the first line keep their column */
+		{ "\xef\xbb\xbf" "a: 1\nb: 2\n", "{a@1:'1'@1,b@2:'2'@2}@1" },
+		{ "\xef\xbb\xbf" "# c\nname: x\nu:\n  - y\n",
+		  "{name@2:'x'@2,u@3:['y'@4]@4}@2" },
+		{ "\xef\xbb\xbf" "---\na: 1\n", "{a@2:'1'@2}@2" },
+		{ "\xef\xbb\xbf", "-" },
 		{ "a: 1\n...\n", "{a@1:'1'@1}@1" },
 		{ "[]", "[]@1" },
 		{ "{}", "{}@1" },
@@ -196,6 +202,10 @@ static void test_problems(void)
 		{ "a: 1\nb: \"\xff\"\n",
 		  "t.conf:2: invalid leading UTF-8 octet\n" },
 		{ "a: *x\n", "t.conf:1: aliases are not supported\n" },
+		{ "\xef\xbb\xbf" "a: 1\nb: [\n",
+		  "t.conf:3: did not find expected node content\n" },
+		{ "\xef\xbb\xbf" "a: 1\nb: \x01\n",
+		  "t.conf:2: control characters are not allowed\n" },
 		{ "a: &x 1\nb: *x\nc: [*x]\n",
 		  "t.conf:2: aliases are not supported\n"
 		  "t.conf:3: aliases are not supported\n" },

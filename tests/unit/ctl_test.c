@@ -18,7 +18,7 @@
 
 /* Feeds bytes to a fresh request reader; returns ctl_next_request's. */
 static int feed_request(const uint8_t *p, size_t len, struct ctl_request *rq,
-			const char **why, int *err)
+			struct why *why, int *err)
 {
 	struct rec_reader rd;
 	int n;
@@ -27,7 +27,7 @@ static int feed_request(const uint8_t *p, size_t len, struct ctl_request *rq,
 		return -2;
 	rec_reader_feed(&rd, p, len);
 	errno = 0;
-	*why = "";
+	why->msg[0] = '\0';
 	n = ctl_next_request(&rd, rq, why);
 	*err = errno;
 	rec_reader_release(&rd);
@@ -35,7 +35,7 @@ static int feed_request(const uint8_t *p, size_t len, struct ctl_request *rq,
 }
 
 static int feed_reply(const struct rec_buf *b, struct ctl_reply *rp,
-		      const char **why)
+		      struct why *why)
 {
 	struct rec_reader rd;
 	int n;
@@ -43,7 +43,7 @@ static int feed_reply(const struct rec_buf *b, struct ctl_reply *rp,
 	if (rec_reader_init(&rd, &ctl_reply_proto) < 0)
 		return -2;
 	rec_reader_feed(&rd, b->data, b->len);
-	*why = "";
+	why->msg[0] = '\0';
 	n = ctl_next_reply(&rd, rp, why);
 	rec_reader_release(&rd);
 	return n;
@@ -64,14 +64,14 @@ static void test_request_round_trips(void)
 	for (i = 0; i < NELEM(cases); i++) {
 		struct rec_buf b = { 0 };
 		struct ctl_request got;
-		const char *why;
+		struct why why = { "" };
 		int err;
 
 		CHECK_INT(ctl_encode_request(&b, &cases[i]), 0,
 			  "request %zu (type %d '%s') encodes", i, cases[i].type,
 			  cases[i].name);
 		CHECK_INT(feed_request(b.data, b.len, &got, &why, &err), 1,
-			  "request %zu decodes (%s)", i, why);
+			  "request %zu decodes (%s)", i, why.msg);
 		CHECK_INT(got.type, cases[i].type, "request %zu type", i);
 		CHECK_STR(got.name, cases[i].name, "request %zu name", i);
 		rec_buf_release(&b);
@@ -91,8 +91,8 @@ static void test_request_encode_rejects(void)
 		struct rec_buf b = { 0 };
 
 		snprintf(rq.name, sizeof(rq.name), "%s", names[i]);
-		if (strlen(names[i]) > CTL_NAME_MAX)
-			memcpy(rq.name, names[i], CTL_NAME_MAX + 1);
+		if (strlen(names[i]) > PLUGNAME_MAX)
+			memcpy(rq.name, names[i], PLUGNAME_MAX + 1);
 		errno = 0;
 		CHECK_INT(ctl_encode_request(&b, &rq), -1,
 			  "restart of invalid name '%s' is not encoded", names[i]);
@@ -165,13 +165,13 @@ static void test_request_rejects(void)
 	for (i = 0; i < NELEM(rejects); i++) {
 		const struct reject *t = &rejects[i];
 		struct ctl_request rq;
-		const char *why;
+		struct why why = { "" };
 		int err, n;
 
 		n = feed_request((const uint8_t *)t->bytes, t->len, &rq, &why,
 				 &err);
 		CHECK_INT(n, t->want, "%s: returns %d (%s)", t->what, t->want,
-			  why);
+			  why.msg);
 		if (t->want < 0)
 			CHECK_INT(err, t->err, "%s: errno", t->what);
 	}
@@ -181,10 +181,10 @@ static void test_decode_payload(void)
 {
 	static const uint8_t reload[] = { 0xa2, 0x00, 0x18, 0x22, 0x10, 0x01 };
 	struct ctl_request rq;
-	const char *why = "";
+	struct why why = { "" };
 
 	CHECK_INT(ctl_decode_request(reload, sizeof(reload), &rq, &why), 0,
-		  "a bare reload payload decodes (%s)", why);
+		  "a bare reload payload decodes (%s)", why.msg);
 	CHECK_INT(rq.type, CTL_RELOAD, "... as CTL_RELOAD");
 	CHECK_INT(ctl_decode_request(reload, sizeof(reload) - 1, &rq, &why), -1,
 		  "a cut payload does not");
@@ -206,13 +206,13 @@ static void test_worker_round_trips(void)
 		const struct ctl_worker *w = &cases[i];
 		struct rec_buf b = { 0 };
 		struct ctl_reply *rp = calloc(1, sizeof(*rp));
-		const char *why;
+		struct why why = { "" };
 
 		if (!rp)
 			return;
 		CHECK_INT(ctl_encode_worker(&b, w), 0, "worker %zu encodes", i);
 		CHECK_INT(feed_reply(&b, rp, &why), 1, "worker %zu decodes (%s)",
-			  i, why);
+			  i, why.msg);
 		CHECK_INT(rp->type, CTL_WORKER, "... as CTL_WORKER");
 		CHECK_STR(rp->w.name, w->name, "... name");
 		CHECK_STR(rp->w.state, w->state, "... state");
@@ -241,7 +241,7 @@ static void test_msg_round_trips(void)
 	};
 	struct ctl_reply *rp = calloc(1, sizeof(*rp));
 	struct rec_buf b = { 0 };
-	const char *why;
+	struct why why = { "" };
 	size_t i;
 
 	if (!rp)
@@ -250,7 +250,7 @@ static void test_msg_round_trips(void)
 		b.len = 0;
 		CHECK_INT(ctl_encode_msg(&b, cases[i].type, cases[i].msg), 0,
 			  "message '%s' encodes", cases[i].msg);
-		CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes (%s)", why);
+		CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes (%s)", why.msg);
 		CHECK_INT(rp->type, cases[i].type, "... type");
 		CHECK_STR(rp->msg, cases[i].msg, "... text");
 	}
@@ -267,7 +267,7 @@ static void test_long_msg_is_cut(void)
 	struct ctl_reply *rp = calloc(1, sizeof(*rp));
 	char *msg = malloc(CTL_MSG_MAX + 100);
 	struct rec_buf b = { 0 };
-	const char *why;
+	struct why why = { "" };
 
 	if (!rp || !msg)
 		goto out;
@@ -306,11 +306,11 @@ static void test_reply_rejects(void)
 	if (!rp)
 		return;
 	for (i = 0; i < NELEM(cases); i++) {
-		struct rec_buf b = { (uint8_t *)cases[i].bytes, cases[i].len, 0 };
-		const char *why;
+		struct rec_buf b = { (uint8_t *)cases[i].bytes, cases[i].len, 0, 0 };
+		struct why why = { "" };
 
 		CHECK_INT(feed_reply(&b, rp, &why), -1, "reply %s is refused (%s)",
-			  cases[i].what, why);
+			  cases[i].what, why.msg);
 	}
 	free(rp);
 }
@@ -347,7 +347,7 @@ static void test_names(void)
 	size_t i;
 
 	for (i = 0; i < NELEM(cases); i++)
-		CHECK_INT(ctl_name_is_valid(cases[i].name, strlen(cases[i].name)),
+		CHECK_INT(plugname_is_valid(cases[i].name, strlen(cases[i].name)),
 			  cases[i].want, "name '%s' valid", cases[i].name);
 }
 

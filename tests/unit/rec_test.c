@@ -2,9 +2,9 @@
  * rec_test: the record codec, table by table.
  *
  * Payloads are written as hex CBOR, so each row shows exactly the bytes a
- * hostile worker could send.  A reject row names the errno and the *why
+ * hostile worker could send.  A reject row names the errno and the why
  * that the supervisor logs; the version check is not here, since the
- * codec only carries VERSION and the supervisor (wkio.c) compares it.
+ * codec only carries VERSION and the supervisor (wkrec.c) compares it.
  */
 #include "check.h"
 #include "rec.h"
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -58,8 +59,8 @@ static const struct accept_row accepts[] = {
 	  REC_K_MSG, 0 },
 	{ "fail with a message", "a3 00 03 03 02 05 42 68 69", REC_FAIL,
 	  REC_K_MSG, 2 },
-	{ "event on overflow: wd -1, no path",
-	  "a4 00 05 06 20 07 1a 00 00 40 00 08 00", REC_EVENT, REC_K_WD, -1 },
+	{ "an overflow, a record of its own", "a1 00 0a", REC_OVERFLOW,
+	  REC_K_TYPE, REC_OVERFLOW },
 	{ "event with a mask of 32 bits",
 	  "a5 00 05 06 01 07 1a ff ff ff ff 08 00 09 41 2f", REC_EVENT,
 	  REC_K_MASK, 0xffffffffLL },
@@ -67,14 +68,14 @@ static const struct accept_row accepts[] = {
 	  "a2 00 07 0a 1b 7f ff ff ff ff ff ff ff", REC_PONG, REC_K_SEQ,
 	  INT64_MAX },
 	{ "an integer in a longer encoding than needed",
-	  "a2 00 08 04 19 00 28", REC_LEVEL, REC_K_LEVEL, 40 },
+	  "a3 00 04 04 19 00 28 05 40", REC_LOG, REC_K_LEVEL, 40 },
 };
 
 static void test_accepts(void)
 {
 	uint8_t p[256];
 	struct rec r;
-	const char *why = NULL;
+	struct why why = { "" };
 	size_t i, n;
 	int ret;
 
@@ -82,19 +83,23 @@ static void test_accepts(void)
 		const struct accept_row *t = &accepts[i];
 
 		n = unhex(t->hex, p, sizeof(p));
-		ret = rec_decode(p, n, &r, &rec_worker_proto, &why);
+		ret = rec_decode(p, n, &r, &rec_w2s_proto, &why);
 		CHECK_INT(ret, 0, "decode accepts %s", t->what);
 		if (ret < 0) {
-			printf("# why: %s\n", why);
+			printf("# why: %s\n", why.msg);
 			continue;
 		}
 		CHECK_INT(r.type, t->type, "decode %s: type", t->what);
-		if (rec_worker_proto.keys[t->key].bytes)
-			CHECK_INT(r.len[t->key], t->num, "decode %s: key %u length",
+		if (rec_w2s_proto.keys[t->key].bytes) {
+			size_t len;
+
+			rec_bytes(&r, t->key, &len);
+			CHECK_INT(len, t->num, "decode %s: key %u length",
 				  t->what, t->key);
-		else
-			CHECK_INT(r.num[t->key], t->num, "decode %s: key %u",
+		} else {
+			CHECK_INT(rec_num(&r, t->key), t->num, "decode %s: key %u",
 				  t->what, t->key);
+		}
 	}
 }
 
@@ -137,68 +142,82 @@ static const struct reject_row rejects[] = {
 	  "a3 00 04 04 14 05 5b ff ff ff ff ff ff ff ff", EBADMSG,
 	  "truncated or malformed CBOR item" },
 	{ "the type as a byte string", "a1 00 41 02", EBADMSG,
-	  "key wants an integer" },
+	  "key 0 wants an integer" },
 	{ "a message as an integer", "a3 00 04 04 14 05 01", EBADMSG,
-	  "key wants a byte string" },
+	  "key 5 wants a byte string" },
 	{ "a text string instead of a byte string",
-	  "a3 00 04 04 14 05 62 68 69", EBADMSG, "key wants a byte string" },
+	  "a3 00 04 04 14 05 62 68 69", EBADMSG, "key 5 wants a byte string" },
 	{ "an indefinite-length byte string",
-	  "a3 00 04 04 14 05 5f 41 61 ff", EBADMSG, "key wants a byte string" },
-	{ "a float instead of an integer", "a2 00 08 04 f9 3c 00", EBADMSG,
-	  "key wants an integer" },
-	{ "a tagged integer", "a2 00 08 04 c1 14", EBADMSG,
-	  "key wants an integer" },
-	{ "null instead of an integer", "a2 00 08 04 f6", EBADMSG,
-	  "key wants an integer" },
-	{ "a nested map as a value", "a2 00 08 04 a0", EBADMSG,
-	  "key wants an integer" },
+	  "a3 00 04 04 14 05 5f 41 61 ff", EBADMSG,
+	  "key 5 wants a byte string" },
+	{ "a float instead of an integer", "a2 00 04 04 f9 3c 00", EBADMSG,
+	  "key 4 wants an integer" },
+	{ "a tagged integer", "a2 00 04 04 c1 14", EBADMSG,
+	  "key 4 wants an integer" },
+	{ "null instead of an integer", "a2 00 04 04 f6", EBADMSG,
+	  "key 4 wants an integer" },
+	{ "a nested map as a value", "a2 00 04 04 a0", EBADMSG,
+	  "key 4 wants an integer" },
 	{ "an integer over INT64_MAX",
 	  "a2 00 07 0a 1b 80 00 00 00 00 00 00 00", EBADMSG,
-	  "key wants an integer" },
+	  "key 10 wants an integer" },
 	{ "a negative integer under INT64_MIN",
 	  "a2 00 07 0a 3b 80 00 00 00 00 00 00 00", EBADMSG,
-	  "key wants an integer" },
-	{ "an unknown key", "a2 00 02 11 00", EBADMSG, "unknown key" },
+	  "key 10 wants an integer" },
+	{ "an unknown key", "a2 00 02 0c 00", EBADMSG, "unknown key" },
 	{ "a key past the last one", "a2 00 02 18 28 00", EBADMSG,
 	  "unknown key" },
 	{ "a control key in a worker record", "a2 00 02 10 00", EBADMSG,
 	  "unknown key" },
 	{ "a negative key", "a2 00 02 20 00", EBADMSG, "unknown key" },
 	{ "a text key", "a2 00 02 61 61 00", EBADMSG, "unknown key" },
-	{ "a repeated key", "a2 00 02 00 02", EBADMSG, "repeated key" },
+	{ "a retired key (REC_EVENTS's count)", "a2 00 02 0b 00", EBADMSG,
+	  "unknown key" },
+	{ "a repeated key", "a2 00 02 00 02", EBADMSG, "repeated key 0" },
 	{ "a repeated message", "a4 00 04 04 14 05 40 05 40", EBADMSG,
-	  "repeated key" },
+	  "repeated key 5" },
 	{ "a log without its message", "a2 00 04 04 14", EBADMSG,
-	  "required key missing" },
+	  "required key 5 missing in a record of type 4" },
 	{ "a hello without its pid", "a2 00 01 01 01", EBADMSG,
-	  "required key missing" },
+	  "required key 2 missing in a record of type 1" },
+	{ "an event without its path", "a4 00 05 06 01 07 00 08 00", EBADMSG,
+	  "required key 9 missing in a record of type 5" },
 	{ "a key the type does not allow", "a2 00 02 04 14", EBADMSG,
-	  "key not allowed in this record type" },
+	  "key 4 not allowed in a record of type 2" },
 	{ "a record without a type", "a1 04 14", EBADMSG,
 	  "record has no type" },
 	{ "an empty map", "a0", EBADMSG, "record has no type" },
-	{ "type 0", "a1 00 00", EPROTO, "unknown record type" },
-	{ "an unassigned type", "a1 00 0b", EPROTO, "unknown record type" },
+	{ "type 0", "a1 00 00", EPROTO, "unknown record type 0" },
+	{ "a retired type (REC_EVENTS)", "a1 00 09", EPROTO,
+	  "unknown record type 9" },
+	{ "a type igor sends, not workers (PING)", "a2 00 06 0a 01", EPROTO,
+	  "unknown record type 6" },
 	{ "a control type in a worker stream", "a1 00 18 20", EPROTO,
-	  "unknown record type" },
+	  "unknown record type 32" },
 	{ "a type past the last one", "a1 00 18 40", EPROTO,
-	  "unknown record type" },
-	{ "a negative type", "a1 00 20", EPROTO, "unknown record type" },
+	  "unknown record type 64" },
+	{ "a negative type", "a1 00 20", EPROTO,
+	  "unknown record type 4294967295" },
 	{ "a pid of 0", "a3 00 01 01 01 02 00", EBADMSG,
-	  "integer out of range" },
+	  "integer of key 2 out of range" },
 	{ "a negative pid", "a3 00 01 01 01 02 20", EBADMSG,
-	  "integer out of range" },
-	{ "a log level over 100", "a2 00 08 04 18 65", EBADMSG,
-	  "integer out of range" },
-	{ "a wd under -1", "a4 00 05 06 21 07 00 08 00", EBADMSG,
-	  "integer out of range" },
+	  "integer of key 2 out of range" },
+	{ "a log level over CRITICAL (51)", "a3 00 04 04 18 33 05 40", EBADMSG,
+	  "integer of key 4 out of range" },
+	{ "a log level under DEBUG (9)", "a3 00 04 04 09 05 40", EBADMSG,
+	  "integer of key 4 out of range" },
+	{ "a wd of -1 (an overflow is a record of its own)",
+	  "a5 00 05 06 20 07 00 08 00 09 40", EBADMSG,
+	  "integer of key 6 out of range" },
+	{ "a wd of 0", "a5 00 05 06 00 07 00 08 00 09 40", EBADMSG,
+	  "integer of key 6 out of range" },
 	{ "a mask over 32 bits",
-	  "a4 00 05 06 01 07 1b 00 00 00 01 00 00 00 00 08 00", EBADMSG,
-	  "integer out of range" },
+	  "a5 00 05 06 01 07 1b 00 00 00 01 00 00 00 00 08 00 09 40", EBADMSG,
+	  "integer of key 7 out of range" },
 	{ "a negative sequence", "a2 00 07 0a 20", EBADMSG,
-	  "integer out of range" },
+	  "integer of key 10 out of range" },
 	{ "a fail kind out of its enum", "a3 00 03 03 04 05 40", EBADMSG,
-	  "integer out of range" },
+	  "integer of key 3 out of range" },
 	{ "trailing bytes", "a1 00 02 00", EBADMSG,
 	  "trailing bytes after the record" },
 	{ "a second map after the first", "a1 00 02 a1 00 02", EBADMSG,
@@ -211,7 +230,7 @@ static void test_rejects(void)
 {
 	uint8_t p[256], *copy;
 	struct rec r;
-	const char *why;
+	struct why why;
 	size_t i, n;
 	int ret;
 
@@ -224,12 +243,12 @@ static void test_rejects(void)
 		if (!copy)
 			abort();
 		memcpy(copy, p, n);
-		why = NULL;
+		why.msg[0] = '\0';
 		errno = 0;
-		ret = rec_decode(copy, n, &r, &rec_worker_proto, &why);
+		ret = rec_decode(copy, n, &r, &rec_w2s_proto, &why);
 		CHECK_INT(ret, -1, "decode rejects %s", t->what);
 		CHECK_INT(errno, t->err, "decode of %s: errno", t->what);
-		CHECK_STR(why, t->why, "decode of %s: why", t->what);
+		CHECK_STR(why.msg, t->why, "decode of %s: why", t->what);
 		free(copy);
 	}
 }
@@ -239,19 +258,20 @@ static void test_long_bytes(void)
 {
 	static uint8_t p[REC_MAX];
 	struct rec r;
-	const char *why = NULL;
+	struct why why = { "" };
 	size_t n;
 	int ret;
 
 	n = unhex("a3 00 04 04 14 05 59 20 00", p, sizeof(p)); /* 8192 bytes */
 	memset(p + n, 'x', REC_MSG_MAX);
-	ret = rec_decode(p, n + REC_MSG_MAX, &r, &rec_worker_proto, &why);
+	ret = rec_decode(p, n + REC_MSG_MAX, &r, &rec_w2s_proto, &why);
 	CHECK_INT(ret, 0, "decode accepts a message of REC_MSG_MAX bytes");
 	n = unhex("a3 00 04 04 14 05 59 20 01", p, sizeof(p)); /* 8193 bytes */
 	memset(p + n, 'x', REC_MSG_MAX + 1);
-	ret = rec_decode(p, n + REC_MSG_MAX + 1, &r, &rec_worker_proto, &why);
+	ret = rec_decode(p, n + REC_MSG_MAX + 1, &r, &rec_w2s_proto, &why);
 	CHECK_INT(ret, -1, "decode rejects a message of REC_MSG_MAX + 1 bytes");
-	CHECK_STR(why, "byte string too long", "decode of a long message: why");
+	CHECK_STR(why.msg, "byte string of key 5 too long",
+		  "decode of a long message: why");
 }
 
 /* ---- encode ------------------------------------------------------------- */
@@ -276,7 +296,7 @@ static void build(struct rec *r, unsigned type)
 		rec_set_bytes(r, REC_K_MSG, "a\0b", 3);
 		break;
 	case REC_EVENT:
-		rec_set_num(r, REC_K_WD, -1);
+		rec_set_num(r, REC_K_WD, 1);
 		rec_set_num(r, REC_K_MASK, UINT32_MAX);
 		rec_set_num(r, REC_K_COOKIE, 7);
 		rec_set_bytes(r, REC_K_PATH, path, sizeof(path) - 1);
@@ -287,10 +307,6 @@ static void build(struct rec *r, unsigned type)
 		break;
 	case REC_LEVEL:
 		rec_set_num(r, REC_K_LEVEL, 10);
-		break;
-	case REC_EVENTS:
-		rec_set_num(r, REC_K_COUNT, INT64_MAX);
-		rec_set_num(r, REC_K_OVERFLOWS, 0);
 		break;
 	case REC_STATUS:
 		rec_set_bytes(r, REC_K_KEY, "web.yaml", 8);
@@ -309,7 +325,7 @@ static bool rec_same(const struct rec *a, const struct rec *b)
 	for (k = 0; k < REC_KEYS; k++) {
 		if (!rec_has(a, k))
 			continue;
-		if (rec_worker_proto.keys[k].bytes
+		if (rec_w2s_proto.keys[k].bytes
 			    ? a->len[k] != b->len[k] ||
 				      memcmp(a->bytes[k], b->bytes[k], a->len[k])
 			    : a->num[k] != b->num[k])
@@ -318,34 +334,78 @@ static bool rec_same(const struct rec *a, const struct rec *b)
 	return true;
 }
 
-static const char *const type_names[] = {
-	[REC_HELLO] = "hello", [REC_READY] = "ready", [REC_FAIL] = "fail",
-	[REC_LOG] = "log",     [REC_EVENT] = "event", [REC_PING] = "ping",
-	[REC_PONG] = "pong",   [REC_LEVEL] = "level", [REC_EVENTS] = "events",
-	[REC_STATUS] = "status",
+/* Every record type, with the direction that may send it. */
+static const struct {
+	unsigned type;
+	const char *name;
+	const struct rec_proto *proto;
+} all_types[] = {
+	{ REC_HELLO, "hello", &rec_w2s_proto },
+	{ REC_READY, "ready", &rec_w2s_proto },
+	{ REC_FAIL, "fail", &rec_w2s_proto },
+	{ REC_LOG, "log", &rec_w2s_proto },
+	{ REC_EVENT, "event", &rec_w2s_proto },
+	{ REC_PONG, "pong", &rec_w2s_proto },
+	{ REC_OVERFLOW, "overflow", &rec_w2s_proto },
+	{ REC_STATUS, "status", &rec_w2s_proto },
+	{ REC_PING, "ping", &rec_s2w_proto },
+	{ REC_LEVEL, "level", &rec_s2w_proto },
 };
 
 static void test_round_trips(void)
 {
 	struct rec_buf b = { 0 };
 	struct rec in, out;
-	const char *why = NULL;
-	unsigned t;
+	struct why why = { "" };
+	size_t i;
 	int ret;
 
-	for (t = REC_HELLO; t < REC_WORKER_TYPES; t++) {
-		build(&in, t);
+	for (i = 0; i < NELEM(all_types); i++) {
+		build(&in, all_types[i].type);
 		b.len = 0;
-		ret = rec_encode(&b, &in, &rec_worker_proto);
-		CHECK_INT(ret, 0, "encode %s", type_names[t]);
+		ret = rec_encode(&b, &in, all_types[i].proto);
+		CHECK_INT(ret, 0, "encode %s", all_types[i].name);
 		if (ret < 0 || b.len < REC_HDR)
 			continue;
 		ret = rec_decode(b.data + REC_HDR, b.len - REC_HDR, &out,
-				 &rec_worker_proto, &why);
-		CHECK_INT(ret, 0, "decode what encode made of %s", type_names[t]);
+				 all_types[i].proto, &why);
+		CHECK_INT(ret, 0, "decode what encode made of %s (%s)",
+			  all_types[i].name, why.msg);
 		CHECK(ret == 0 && rec_same(&in, &out),
-		      "%s round-trips with every key intact", type_names[t]);
+		      "%s round-trips with every key intact", all_types[i].name);
+		ret = rec_decode(b.data + REC_HDR, b.len - REC_HDR, &out,
+				 all_types[i].proto == &rec_w2s_proto
+					 ? &rec_s2w_proto : &rec_w2s_proto,
+				 &why);
+		CHECK(ret < 0 && errno == EPROTO,
+		      "%s is refused when it comes the wrong way",
+		      all_types[i].name);
 	}
+	rec_buf_release(&b);
+}
+
+/* An encode reserves what its record needs: a watchdog question is a few
+ * bytes, not a REC_MAX buffer. */
+static void test_encode_reserves(void)
+{
+	static const char msg[REC_MSG_MAX];
+	struct rec_buf b = { 0 };
+	struct rec r;
+
+	build(&r, REC_PING);
+	CHECK_INT(rec_encode(&b, &r, &rec_s2w_proto), 0, "encode a ping");
+	CHECK(b.cap <= 256, "a ping reserves at most 256 bytes (got %zu)",
+	      b.cap);
+	rec_buf_release(&b);
+	rec_init(&r, REC_LOG);
+	rec_set_num(&r, REC_K_LEVEL, 20);
+	rec_set_bytes(&r, REC_K_MSG, msg, sizeof(msg));
+	CHECK_INT(rec_encode(&b, &r, &rec_w2s_proto), 0,
+		  "encode a message of REC_MSG_MAX bytes");
+	CHECK(b.cap < 2 * (REC_MSG_MAX + 64),
+	      "a long message reserves about its size (got %zu)", b.cap);
+	CHECK_INT(b.len, REC_HDR + 1 + 2 + 2 + 1 + 3 + REC_MSG_MAX,
+		  "the frame is exactly header, map, type, level, message");
 	rec_buf_release(&b);
 }
 
@@ -359,8 +419,10 @@ struct encode_reject_row {
 
 static const struct encode_reject_row encode_rejects[] = {
 	{ "a log without its message", REC_LOG, REC_K_LEVEL, 20, 0, EINVAL },
-	{ "a level out of range", REC_LEVEL, REC_K_LEVEL, 101, 0, EINVAL },
-	{ "an unknown type", REC_WORKER_TYPES, REC_K_SEQ, 1, 0, EINVAL },
+	{ "a level out of range", REC_LOG, REC_K_LEVEL, 51, 0, EINVAL },
+	{ "an unknown type", 9, REC_K_SEQ, 1, 0, EINVAL },
+	{ "a type the worker does not send", REC_PING, REC_K_SEQ, 1, 0,
+	  EINVAL },
 	{ "a message over REC_MSG_MAX", REC_LOG, REC_K_MSG, 0,
 	  REC_MSG_MAX + 1, EINVAL },
 	{ "a key the type does not allow", REC_READY, REC_K_SEQ, 1, 0, EINVAL },
@@ -383,6 +445,8 @@ static void test_encode_rejects(void)
 		rec_init(&r, t->type);
 		if (t->type == REC_LOG && t->key == REC_K_MSG)
 			rec_set_num(&r, REC_K_LEVEL, 20);
+		if (t->type == REC_LOG && t->key == REC_K_LEVEL && t->num > 50)
+			rec_set_bytes(&r, REC_K_MSG, "", 0);
 		if (t->type == REC_STATUS && t->key == REC_K_KEY)
 			rec_set_num(&r, REC_K_SINCE, 1);
 		if (t->len)
@@ -390,7 +454,7 @@ static void test_encode_rejects(void)
 		else
 			rec_set_num(&r, t->key, t->num);
 		errno = 0;
-		ret = rec_encode(&b, &r, &rec_worker_proto);
+		ret = rec_encode(&b, &r, &rec_w2s_proto);
 		CHECK_INT(ret, -1, "encode refuses %s", t->what);
 		CHECK_INT(errno, t->err, "encode of %s: errno", t->what);
 		CHECK_INT(b.len, 0, "encode of %s leaves the buffer as it was",
@@ -401,15 +465,22 @@ static void test_encode_rejects(void)
 
 /* ---- the incremental reader --------------------------------------------- */
 
+/* The worker's types, in the order a stream of them is checked. */
+static const unsigned w2s_types[] = {
+	REC_HELLO, REC_READY, REC_FAIL, REC_LOG, REC_EVENT, REC_PONG,
+	REC_OVERFLOW, REC_STATUS,
+};
+
 /* Encodes one of each worker type into b; returns how many. */
 static unsigned encode_all(struct rec_buf *b)
 {
 	struct rec r;
-	unsigned t, n = 0;
+	unsigned n = 0;
+	size_t i;
 
-	for (t = REC_HELLO; t < REC_WORKER_TYPES; t++) {
-		build(&r, t);
-		if (rec_encode(b, &r, &rec_worker_proto) == 0)
+	for (i = 0; i < NELEM(w2s_types); i++) {
+		build(&r, w2s_types[i]);
+		if (rec_encode(b, &r, &rec_w2s_proto) == 0)
 			n++;
 	}
 	return n;
@@ -421,12 +492,12 @@ static int feed_in_steps(const uint8_t *p, size_t len, size_t step,
 {
 	struct rec_reader rd;
 	struct rec r;
-	const char *why;
+	struct why why;
 	size_t off = 0, n;
 	int ret = 0;
-	unsigned want = REC_HELLO;
+	unsigned want = 0;
 
-	if (rec_reader_init(&rd, &rec_worker_proto) < 0)
+	if (rec_reader_init(&rd, &rec_w2s_proto) < 0)
 		return -1;
 	*got = 0;
 	while (off < len && ret >= 0) {
@@ -436,7 +507,11 @@ static int feed_in_steps(const uint8_t *p, size_t len, size_t step,
 		while ((ret = rec_next(&rd, &r, &why)) > 0) {
 			struct rec exp;
 
-			build(&exp, want++);
+			if (want >= NELEM(w2s_types)) {
+				ret = -1;
+				break;
+			}
+			build(&exp, w2s_types[want++]);
 			if (!rec_same(&r, &exp))
 				ret = -1;
 			else
@@ -457,7 +532,7 @@ static void test_reader_feeds(void)
 	size_t i;
 	int ret;
 
-	CHECK_INT(want, REC_WORKER_TYPES - 1, "every worker type encodes");
+	CHECK_INT(want, NELEM(w2s_types), "every worker type encodes");
 	for (i = 0; i < NELEM(steps); i++) {
 		ret = feed_in_steps(b.data, b.len, steps[i], &got);
 		CHECK_INT(ret, 0, "reader fed %zu byte(s) at a time: no error",
@@ -497,14 +572,14 @@ static void test_frames(void)
 	struct rec_reader rd;
 	uint8_t p[64];
 	struct rec r;
-	const char *why;
+	struct why why;
 	size_t i, n;
 	int ret;
 
 	for (i = 0; i < NELEM(frames); i++) {
 		const struct frame_row *t = &frames[i];
 
-		if (rec_reader_init(&rd, &rec_worker_proto) < 0)
+		if (rec_reader_init(&rd, &rec_w2s_proto) < 0)
 			abort();
 		n = unhex(t->hex, p, sizeof(p));
 		rec_reader_feed(&rd, p, n);
@@ -525,10 +600,10 @@ static void test_reader_bound(void)
 	static uint8_t big[REC_HDR + REC_MAX + 100];
 	struct rec_reader rd;
 	struct rec r;
-	const char *why;
+	struct why why;
 	size_t n;
 
-	if (rec_reader_init(&rd, &rec_worker_proto) < 0)
+	if (rec_reader_init(&rd, &rec_w2s_proto) < 0)
 		abort();
 	big[1] = 0x01; /* a header declaring REC_MAX bytes */
 	n = rec_reader_feed(&rd, big, sizeof(big));
@@ -548,12 +623,12 @@ static void test_pipe(void)
 	struct rec_buf b = { 0 };
 	struct rec_reader rd;
 	struct rec r;
-	const char *why;
+	struct why why;
 	unsigned want, got = 0;
 	int fds[2];
 	long n;
 
-	if (pipe2(fds, O_CLOEXEC) < 0 || rec_reader_init(&rd, &rec_worker_proto) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0 || rec_reader_init(&rd, &rec_w2s_proto) < 0)
 		abort();
 	want = encode_all(&b);
 	CHECK_INT(rec_buf_flush(&b, fds[1]), 0, "flush writes every frame");
@@ -570,16 +645,62 @@ static void test_pipe(void)
 	rec_buf_release(&b);
 }
 
+/* The queued writer: a socket that takes nothing now loses nothing; what
+ * is queued goes out, whole and in order, as the socket takes it. */
+static void test_write_some(void)
+{
+	struct rec_buf b = { 0 };
+	struct rec_reader rd;
+	struct rec r;
+	struct why why;
+	int sp[2], i, got = 0, want = 0, small = 4096;
+	bool blocked = false;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+		       sp) < 0 || rec_reader_init(&rd, &rec_s2w_proto) < 0)
+		abort();
+	setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	for (i = 0; i < 5000; i++) {
+		rec_init(&r, REC_PING);
+		rec_set_num(&r, REC_K_SEQ, i);
+		if (rec_encode(&b, &r, &rec_s2w_proto) < 0 ||
+		    rec_buf_write_some(&b, sp[0]) < 0)
+			break;
+		want++;
+		blocked |= rec_buf_pending(&b) > 0;
+	}
+	CHECK_INT(want, 5000, "5000 questions queued without an error");
+	CHECK(blocked, "the socket filled up on the way (else the test "
+		       "proves nothing)");
+	while (got < want) {
+		long n = rec_reader_fill(&rd, sp[1]);
+
+		while (rec_next(&rd, &r, &why) > 0)
+			if (rec_num(&r, REC_K_SEQ) == got)
+				got++;
+		if (rec_buf_write_some(&b, sp[0]) < 0 || (n <= 0 && errno != EAGAIN))
+			break;
+	}
+	CHECK_INT(got, want, "every question arrived, in order");
+	CHECK_INT(rec_buf_pending(&b), 0, "and the queue is empty");
+	close(sp[0]);
+	close(sp[1]);
+	rec_reader_release(&rd);
+	rec_buf_release(&b);
+}
+
 int main(void)
 {
 	test_accepts();
 	test_rejects();
 	test_long_bytes();
 	test_round_trips();
+	test_encode_reserves();
 	test_encode_rejects();
 	test_reader_feeds();
 	test_frames();
 	test_reader_bound();
 	test_pipe();
+	test_write_some();
 	return check_done();
 }

@@ -49,7 +49,8 @@ static const struct row rows[] = {
 
 static void run_row(const char *top, const struct row *t)
 {
-	char dir[256], file[PATH_MAX], want[PATH_MAX + 128], err[1024];
+	char dir[256], file[PATH_MAX], want[PATH_MAX + 128];
+	struct why why;
 	int fd, ret;
 
 	snprintf(dir, sizeof(dir), "%s/d", top);
@@ -61,14 +62,14 @@ static void run_row(const char *top, const struct row *t)
 	if (chown(file, t->file_uid, 0) < 0 || chmod(file, t->file_mode) < 0 ||
 	    chown(dir, t->dir_uid, 0) < 0 || chmod(dir, t->dir_mode) < 0)
 		abort();
-	err[0] = '\0';
-	ret = trust_check(file, err, sizeof(err));
+	why.msg[0] = '\0';
+	ret = trust_check(file, &why);
 	if (!t->want) {
 		CHECK_INT(ret, 0, "trusted: %s", t->what);
 	} else {
 		snprintf(want, sizeof(want), t->want, t->on_dir ? dir : file);
 		CHECK_INT(ret, -1, "refused: %s", t->what);
-		CHECK_STR(err, want, "refused: %s: message", t->what);
+		CHECK_STR(why.msg, want, "refused: %s: message", t->what);
 	}
 	if (unlink(file) < 0 || rmdir(dir) < 0)
 		abort();
@@ -78,7 +79,8 @@ static void run_row(const char *top, const struct row *t)
 static void test_links(const char *top)
 {
 	char good[256], bad[256], target[PATH_MAX], link[PATH_MAX];
-	char err[1024], want[PATH_MAX + 64];
+	char want[PATH_MAX + 64];
+	struct why why;
 	int fd;
 
 	snprintf(good, sizeof(good), "%s/good", top);
@@ -91,19 +93,19 @@ static void test_links(const char *top)
 	close(fd);
 	if (symlink(target, link) < 0)
 		abort();
-	CHECK_INT(trust_check(link, err, sizeof(err)), 0,
+	CHECK_INT(trust_check(link, &why), 0,
 		  "trusted: a link in a safe directory to a safe file");
 	chmod(bad, 0777);
 	snprintf(want, sizeof(want), "'%s' is writable by group or others", bad);
-	CHECK_INT(trust_check(link, err, sizeof(err)), -1,
+	CHECK_INT(trust_check(link, &why), -1,
 		  "refused: a link in a world-writable directory");
-	CHECK_STR(err, want, "refused: a link in a world-writable directory: message");
+	CHECK_STR(why.msg, want, "refused: a link in a world-writable directory: message");
 	chmod(bad, 0755);
 	chmod(target, 0666);
 	snprintf(want, sizeof(want), "'%s' is writable by group or others", link);
-	CHECK_INT(trust_check(link, err, sizeof(err)), -1,
+	CHECK_INT(trust_check(link, &why), -1,
 		  "refused: a link to a world-writable file");
-	CHECK_STR(err, want, "refused: a link to a world-writable file: message");
+	CHECK_STR(why.msg, want, "refused: a link to a world-writable file: message");
 	unlink(link);
 	unlink(target);
 	rmdir(good);
@@ -112,10 +114,11 @@ static void test_links(const char *top)
 
 int main(void)
 {
-	char top[] = "/tmp/igor-trust.XXXXXX", err[1024];
+	char top[] = "/tmp/igor-trust.XXXXXX";
+	struct why why;
 	size_t i;
 
-	CHECK_INT(trust_check("/nonexistent/p.so", err, sizeof(err)), 0,
+	CHECK_INT(trust_check("/nonexistent/p.so", &why), 0,
 		  "a missing file is left for dlopen to report");
 	CHECK(trust_is_required(0) == (geteuid() == 0),
 	      "the check is wanted exactly when running as root");

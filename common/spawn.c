@@ -1,0 +1,136 @@
+/*
+ * spawn.c: see spawn.h.  Between fork and exec the child makes only
+ * async-signal-safe calls: the parent may have threads.
+ */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+extern char **environ;
+
+/* What every child gets back of RLIMIT_NOFILE; the process's one
+ * setting, so file-static. */
+static struct rlimit child_nofile;
+static bool has_child_nofile;
+
+void spawn_set_child_nofile(const struct rlimit *rl)
+{
+	child_nofile = *rl;
+	has_child_nofile = true;
+}
+
+/* In the child: put fds[i] at i.  Moves them out of the way first, to
+ * numbers >= nfds, so a source already sitting on another target number
+ * is not clobbered (and the lowest free numbers, so a low fd limit is no
+ * obstacle). */
+static int place_fds(const int *fds, int nfds)
+{
+	int high[nfds > 0 ? nfds : 1], i, null = -1;
+
+	for (i = 0; i < nfds; i++) {
+		if (fds[i] < 0 && null < 0)
+			null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		high[i] = fcntl(fds[i] >= 0 ? fds[i] : null, F_DUPFD_CLOEXEC,
+				nfds);
+		if (high[i] < 0)
+			return -1;
+	}
+	for (i = 0; i < nfds; i++)
+		if (dup2(high[i], i) < 0) /* dup2 clears CLOEXEC on i */
+			return -1;
+	/* Whatever the parent inherited or opened without CLOEXEC stops at
+	 * exec; closing only at exec keeps the report pipe open until then. */
+	if (close_range((unsigned)nfds, ~0U, CLOSE_RANGE_CLOEXEC) < 0 &&
+	    errno != ENOSYS && errno != EINVAL)
+		return -1;
+	return 0;
+}
+
+static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
+{
+	char *const *envp = rq->envp ? rq->envp : environ;
+	int err;
+
+	setpgid(0, 0);
+	if (rq->die_with > 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127); /* the parent died before the line above */
+	}
+	sig_reset_all();
+	if (place_fds(rq->fds, rq->nfds) == 0) {
+		/* After place_fds, which may need numbers above the child's
+		 * limit; exec closes all but the first nfds anyway. */
+		if (has_child_nofile)
+			setrlimit(RLIMIT_NOFILE, &child_nofile);
+		if (rq->path)
+			execve(rq->path, rq->argv, envp);
+		else
+			execvpe(rq->argv[0], rq->argv, envp);
+	}
+	err = errno;
+	(void)!write(report, &err, sizeof(err));
+	_exit(127);
+}
+
+/* Waits for the exec: the pid once it succeeded, else -1 with the
+ * child's errno (the child is then reaped). */
+static pid_t await_exec(pid_t pid, int report, bool *exec_failed)
+{
+	ssize_t n;
+	int err;
+
+	do
+		n = read(report, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(err))
+		return pid;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*exec_failed = true;
+	errno = err;
+	return -1;
+}
+
+pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
+{
+	int report[2];
+	pid_t pid, self = getpid();
+	bool unused;
+
+	if (!exec_failed)
+		exec_failed = &unused;
+	*exec_failed = false;
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		exec_child(rq, report[1], self);
+	if (pid > 0)
+		setpgid(pid, pid); /* also here: no window where a kill misses */
+	report[1] = safe_close(report[1]);
+	if (pid > 0)
+		pid = await_exec(pid, report[0], exec_failed);
+	safe_close(report[0]);
+	return pid;
+}
+
+int spawn_data_fd(const void *buf, size_t len)
+{
+	int fd = memfd_create("igor-data", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, buf, len) < 0)
+		return safe_close(fd);
+	return fd;
+}

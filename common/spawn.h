@@ -1,0 +1,48 @@
+/*
+ * spawn: the one fork and exec of igor, for the supervisor's workers and
+ * for the commands a plugin runs: a clean child (only the fds given, a
+ * clean signal mask, default dispositions, its own process group), and a
+ * failed exec reported through a close-on-exec pipe, as s6-supervise's
+ * trystart does: the child writes its errno there only if exec fails, so
+ * reading nothing means the exec worked.
+ */
+#ifndef IGOR_SPAWN_H
+#define IGOR_SPAWN_H
+
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+/* What to start; every pointer is borrowed for the call. */
+struct spawn_req {
+	const char *path;   /* the program; NULL: argv[0], looked up in PATH */
+	char *const *argv;  /* NULL-terminated */
+	char *const *envp;  /* NULL: the caller's environment */
+	const int *fds;     /* the child's fd i is fds[i] (-1: /dev/null) */
+	int nfds;           /* fds[0..nfds); every other fd is closed */
+	pid_t die_with;     /* > 0: the child gets SIGKILL when this
+			       process, its parent, dies (PR_SET_PDEATHSIG) */
+};
+
+/*
+ * Starts the child and waits for its exec.  Returns its pid (also its
+ * process group id), or -1 with errno set; *exec_failed (may be NULL)
+ * then says whether it was the exec that failed (errno is the exec's,
+ * and the child was reaped) rather than igor's own fork or pipe.
+ */
+pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed);
+
+/*
+ * The RLIMIT_NOFILE every child gets, from now on: igor raises its own
+ * soft limit to the hard one and gives children the limit it was started
+ * with, as a program that uses select(2) expects.  rl is copied.
+ */
+void spawn_set_child_nofile(const struct rlimit *rl);
+
+/*
+ * A close-on-exec memfd holding len bytes of buf, for a child to read at
+ * its own pace (a worker's config).  Returns the fd, or -1 with errno.
+ */
+int spawn_data_fd(const void *buf, size_t len);
+
+#endif /* IGOR_SPAWN_H */

@@ -1,0 +1,386 @@
+/*
+ * sink.c: see sink.h.
+ *
+ * The queue is a list of lines, each one allocation holding its strings.
+ * The loop's thread appends, the writer thread takes from the head; one
+ * mutex guards the list and the counters, and is never held across a
+ * write(2).  A line being written stays counted in bytes and lines until
+ * its write returns, so the bounds and the drain see it.
+ */
+#include "sink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+struct line {
+	struct line *next;
+	size_t size; /* counted against the bounds */
+	int level;
+	struct timespec when;
+	pid_t pid;
+	char *plugin; /* into data, or NULL */
+	char *msg;    /* into data */
+	size_t len;
+	char data[];  /* source NUL [plugin NUL] msg */
+};
+
+enum sink_state { SINK_CLOSED, SINK_OPEN, SINK_STOPPED };
+
+/* The process's one sink: see sink.h.  state and fd belong to the loop's
+ * thread; the rest is under lock. */
+static struct {
+	enum sink_state state;
+	int fd, efd;
+	pthread_t writer;
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* the writer waits for lines */
+	pthread_cond_t idle; /* sink_drain waits for an empty queue */
+	struct line *head, **tail;
+	size_t bytes, lines, lost;
+	size_t soft, hard;
+	bool busy;      /* the writer is writing a line */
+	bool congested; /* above soft, until down to soft / 2 */
+	bool stopping;
+} sink = { .fd = STDERR_FILENO, .efd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Writes all of buf on a blocking fd; waits out an O_NONBLOCK someone
+ * else set on the shared file description. */
+static int write_blocking(int fd, const char *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, buf, len);
+		if (w < 0 && errno == EAGAIN && poll(&p, 1, -1) >= 0)
+			continue;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int write_line(const struct line *l)
+{
+	static char buf[LOG_LINE_MAX]; /* the writer thread's alone */
+	size_t n = log_format(buf, &l->when, l->level, l->data, l->msg, l->len);
+
+	return write_blocking(sink.fd, buf, n);
+}
+
+/* Under lock: the line the writer took is done with. */
+static void line_done(struct line *l, bool written)
+{
+	uint64_t one = 1;
+
+	sink.busy = false;
+	sink.bytes -= l->size;
+	sink.lines--;
+	if (!written && !sink.stopping) /* else sink_drain counted it */
+		sink.lost++;
+	if (sink.congested && sink.bytes <= sink.soft / 2) {
+		sink.congested = false;
+		(void)!write(sink.efd, &one, sizeof(one));
+	}
+	if (!sink.head)
+		pthread_cond_broadcast(&sink.idle);
+}
+
+static void *writer_main(void *arg)
+{
+	struct line *l;
+	bool ok;
+
+	(void)arg;
+	pthread_mutex_lock(&sink.lock);
+	for (;;) {
+		while (!sink.head && !sink.stopping)
+			pthread_cond_wait(&sink.more, &sink.lock);
+		if (sink.stopping)
+			break;
+		l = sink.head;
+		sink.head = l->next;
+		if (!sink.head)
+			sink.tail = &sink.head;
+		sink.busy = true;
+		pthread_mutex_unlock(&sink.lock);
+		ok = write_line(l) == 0;
+		pthread_mutex_lock(&sink.lock);
+		line_done(l, ok);
+		free(l);
+	}
+	pthread_mutex_unlock(&sink.lock);
+	return NULL;
+}
+
+/* log_line's output while the sink is installed: igor's own lines. */
+static void put_own_line(int level, const struct timespec *when,
+			 const char *source, const char *msg, size_t len)
+{
+	struct sink_rec r = { .level = level, .when = *when,
+			      .source = source, .msg = msg, .len = len };
+
+	if (sink_put(&r) < 0)
+		sink_count_lost(1);
+}
+
+/* A fork()'s child has no writer thread, and the lock may have been held
+ * at the fork: whatever it logs goes straight to fd 2. */
+static void close_in_child(void)
+{
+	sink.state = SINK_CLOSED;
+	log_set_output(NULL);
+}
+
+/* The writer takes no signal: igor handles them in its loop (signalfd
+ * needs them blocked in every thread). */
+static int start_writer(void)
+{
+	sigset_t all, old;
+	int err;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&sink.writer, NULL, writer_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+static int init_conds(void)
+{
+	pthread_condattr_t attr;
+	int err;
+
+	if ((err = pthread_condattr_init(&attr)))
+		goto out;
+	/* Deadlines are now_ms()'s, a CLOCK_MONOTONIC time. */
+	if (!(err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC)) &&
+	    !(err = pthread_cond_init(&sink.idle, &attr)) &&
+	    (err = pthread_cond_init(&sink.more, NULL)))
+		pthread_cond_destroy(&sink.idle);
+	pthread_condattr_destroy(&attr);
+out:
+	errno = err;
+	return err ? -1 : 0;
+}
+
+int sink_open(int fd, size_t soft, size_t hard)
+{
+	static bool atfork_set;
+
+	if (sink.state != SINK_CLOSED) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (!atfork_set && (errno = pthread_atfork(NULL, NULL, close_in_child)))
+		return -1;
+	atfork_set = true;
+	sink.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sink.efd < 0)
+		return -1;
+	if (init_conds() < 0)
+		goto out_close;
+	sink.fd = fd;
+	sink.soft = soft ? soft : SINK_SOFT_BYTES;
+	sink.hard = hard ? hard : SINK_HARD_BYTES;
+	if (sink.hard < sink.soft)
+		sink.hard = sink.soft;
+	sink.head = NULL;
+	sink.tail = &sink.head;
+	sink.bytes = sink.lines = sink.lost = 0;
+	sink.busy = sink.congested = sink.stopping = false;
+	if (start_writer() < 0)
+		goto out_conds;
+	sink.state = SINK_OPEN;
+	log_set_output(put_own_line);
+	return sink.efd;
+out_conds:
+	pthread_cond_destroy(&sink.idle);
+	pthread_cond_destroy(&sink.more);
+out_close:
+	sink.efd = safe_close(sink.efd);
+	return -1;
+}
+
+static struct line *line_new(const struct sink_rec *r)
+{
+	size_t slen = strlen(r->source) + 1;
+	size_t plen = r->plugin ? strlen(r->plugin) + 1 : 0;
+	size_t size = sizeof(struct line) + slen + plen + r->len;
+	struct line *l = malloc(size);
+
+	if (!l)
+		return NULL;
+	*l = (struct line){ .size = size, .level = r->level, .when = r->when,
+			    .pid = r->pid, .len = r->len };
+	memcpy(l->data, r->source, slen);
+	if (plen) {
+		l->plugin = l->data + slen;
+		memcpy(l->plugin, r->plugin, plen);
+	}
+	l->msg = l->data + slen + plen;
+	if (r->len)
+		memcpy(l->msg, r->msg, r->len);
+	return l;
+}
+
+int sink_put(const struct sink_rec *r)
+{
+	struct line *l;
+	bool full;
+
+	if (sink.state != SINK_OPEN) {
+		errno = EPIPE;
+		return -1;
+	}
+	l = line_new(r);
+	if (!l)
+		return -1;
+	pthread_mutex_lock(&sink.lock);
+	full = sink.bytes + l->size > sink.hard;
+	if (!full) {
+		*sink.tail = l;
+		sink.tail = &l->next;
+		sink.bytes += l->size;
+		sink.lines++;
+		if (sink.bytes > sink.soft)
+			sink.congested = true;
+		pthread_cond_signal(&sink.more);
+	}
+	pthread_mutex_unlock(&sink.lock);
+	if (!full)
+		return 0;
+	free(l);
+	errno = EAGAIN;
+	return -1;
+}
+
+bool sink_is_congested(void)
+{
+	bool c;
+
+	if (sink.state != SINK_OPEN)
+		return false;
+	pthread_mutex_lock(&sink.lock);
+	c = sink.congested;
+	pthread_mutex_unlock(&sink.lock);
+	return c;
+}
+
+void sink_count_lost(size_t n)
+{
+	pthread_mutex_lock(&sink.lock);
+	sink.lost += n;
+	pthread_mutex_unlock(&sink.lock);
+}
+
+/* Under lock: waits until the queue is empty and the writer idle, or the
+ * deadline.  Returns whether it is. */
+static bool wait_idle(int64_t deadline_ms)
+{
+	struct timespec ts = { .tv_sec = deadline_ms / 1000,
+			       .tv_nsec = deadline_ms % 1000 * 1000000 };
+
+	while ((sink.head || sink.busy) && now_ms() < deadline_ms)
+		pthread_cond_timedwait(&sink.idle, &sink.lock, &ts);
+	return !sink.head && !sink.busy;
+}
+
+/* Under lock: frees the lines the writer will not take. */
+static void drop_queue(void)
+{
+	struct line *l;
+
+	while ((l = sink.head)) {
+		sink.head = l->next;
+		free(l);
+	}
+	sink.tail = &sink.head;
+}
+
+size_t sink_drain(int64_t deadline_ms)
+{
+	size_t n;
+	bool idle;
+
+	if (sink.state != SINK_OPEN)
+		return sink.lost;
+	pthread_mutex_lock(&sink.lock);
+	idle = wait_idle(deadline_ms);
+	n = sink.lines + sink.lost;
+	sink.lost = n; /* what is said later, counted with later losses */
+	sink.stopping = true;
+	drop_queue();
+	pthread_cond_broadcast(&sink.more);
+	pthread_mutex_unlock(&sink.lock);
+	sink.state = SINK_STOPPED;
+	if (!idle)
+		return n; /* the writer is stuck in write(2): igor exits anyway */
+	pthread_join(sink.writer, NULL);
+	pthread_cond_destroy(&sink.idle);
+	pthread_cond_destroy(&sink.more);
+	sink.efd = safe_close(sink.efd);
+	sink.state = SINK_CLOSED;
+	log_set_output(NULL);
+	return n;
+}
+
+/* A new open file description of the output, non-blocking; -1 when the
+ * output is not something that can be opened again (a socket). */
+static int reopen_output(void)
+{
+	char path[64];
+	struct stat st;
+	int flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+	if (fstat(sink.fd, &st) < 0)
+		return -1;
+	if (!S_ISFIFO(st.st_mode) && !S_ISREG(st.st_mode) &&
+	    !S_ISCHR(st.st_mode)) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		flags |= O_APPEND; /* where the next line would go */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sink.fd);
+	return open(path, flags);
+}
+
+int sink_say_lost(size_t n)
+{
+	char line[LOG_LINE_MAX], msg[64];
+	struct timespec now;
+	int fd, level, len;
+	size_t size;
+	ssize_t w;
+
+	if (!n)
+		return 0;
+	fd = reopen_output();
+	if (fd < 0)
+		return -1;
+	level = log_threshold() > LOG_LVL_ERROR ? log_threshold() : LOG_LVL_ERROR;
+	len = snprintf(msg, sizeof(msg), "%zu lines could not be written", n);
+	clock_gettime(CLOCK_REALTIME, &now);
+	size = log_format(line, &now, level, "igor", msg, (size_t)len);
+	w = write(fd, line, size);
+	close(fd);
+	return w == (ssize_t)size ? 0 : -1;
+}

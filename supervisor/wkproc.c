@@ -1,0 +1,264 @@
+/*
+ * wkproc.c: see wkproc.h.  The settings are the process's one set, so
+ * they are file-static.
+ */
+#include "wkproc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "spawn.h"
+#include "util.h"
+#include "wkargs.h"
+#include "wkio.h"
+#include "wktab.h"
+
+/* What igor keeps for itself out of RLIMIT_NOFILE: the control
+ * socket's clients (64 at most), its own loop's fds, and one spawn's
+ * temporaries; each running worker costs it WKPROC_FDS_PER_WORKER more
+ * (igor(8)). */
+enum { WKPROC_FD_RESERVE = 128, WKPROC_FDS_PER_WORKER = 3 };
+
+static char *worker_exe;
+static int worker_level;
+static size_t live; /* workers with a process */
+
+int wkproc_configure(const struct wkproc_settings *s)
+{
+	char *exe = strdup(s->worker_exe);
+
+	if (!exe)
+		return -1;
+	free(worker_exe);
+	worker_exe = exe;
+	worker_level = s->log_level;
+	return 0;
+}
+
+void wkproc_release(void)
+{
+	free(worker_exe);
+	worker_exe = NULL;
+}
+
+void wkproc_signal(struct wk *w, int sig)
+{
+	if (w->pid > 0)
+		kill(-w->pid, sig);
+}
+
+/* The worker's fds, igor's ends of them, and the config and counters. */
+struct wk_fds {
+	int sp[2], out[2], err[2], config, counters;
+};
+
+static void fds_close(struct wk_fds *f)
+{
+	safe_close(f->sp[0]), safe_close(f->sp[1]);
+	safe_close(f->out[0]), safe_close(f->out[1]);
+	safe_close(f->err[0]), safe_close(f->err[1]);
+	safe_close(f->config);
+	safe_close(f->counters);
+}
+
+static int fds_make(struct wk *w, struct wk_fds *f)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, f->sp) < 0 ||
+	    pipe2(f->out, O_CLOEXEC) < 0 || pipe2(f->err, O_CLOEXEC) < 0)
+		return -1;
+	f->config = spawn_data_fd(w->conf->bytes, w->conf->len);
+	if (f->config < 0)
+		return -1;
+	f->counters = counters_open(&w->counts);
+	return f->counters < 0 ? -1 : 0;
+}
+
+static pid_t exec_worker(struct wk *w, const struct wk_fds *f,
+			 bool *exec_failed)
+{
+	struct wkargs a = {
+		.name = w->name, .file = w->conf->file,
+		.plugin = w->conf->plugin, .symbol = w->conf->symbol,
+		.level = worker_level, .parent = getpid(),
+	};
+	int fds[WKARGS_NFDS] = {
+		[WKARGS_FD_NULL] = -1, [WKARGS_FD_OUT] = f->out[1],
+		[WKARGS_FD_ERR] = f->err[1], [WKARGS_FD_REC] = f->sp[1],
+		[WKARGS_FD_CONFIG] = f->config,
+		[WKARGS_FD_COUNTERS] = f->counters,
+	};
+	struct wkargs_argv av;
+	struct spawn_req rq = {
+		.path = worker_exe, .argv = av.argv, .fds = fds,
+		.nfds = WKARGS_NFDS,
+	};
+
+	wkargs_build(&a, &av);
+	return spawn_start(&rq, exec_failed);
+}
+
+/* Unheard, a started worker must not run on: it would be a second
+ * instance once the backoff starts another.  SIGKILL ends it at once. */
+static void kill_unheard(struct wk *w)
+{
+	int saved = errno;
+
+	wkproc_signal(w, SIGKILL);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	w->pid = 0;
+	errno = saved;
+}
+
+/* Is there room under RLIMIT_NOFILE for one more worker?  When not, why
+ * is in w->error and errno is EMFILE.  igor stops short of the limit, so
+ * that igorctl can still connect and the loop still works. */
+static bool has_fds_for_one_more(struct wk *w)
+{
+	struct rlimit rl;
+	rlim_t most;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return true;
+	most = rl.rlim_cur > WKPROC_FD_RESERVE
+		       ? (rl.rlim_cur - WKPROC_FD_RESERVE) / WKPROC_FDS_PER_WORKER
+		       : 0;
+	if (live < most)
+		return true;
+	snprintf(w->error, sizeof(w->error),
+		 "cannot start '%s': the open file limit (RLIMIT_NOFILE %llu) allows igor %llu workers; raise it (LimitNOFILE=, ulimit -n)",
+		 worker_exe, (unsigned long long)rl.rlim_cur,
+		 (unsigned long long)most);
+	errno = EMFILE;
+	return false;
+}
+
+/* Why a start failed, naming the limit that was hit when one was. */
+static void say_why(struct wk *w, bool exec_failed)
+{
+	struct rlimit rl = { 0, 0 };
+	int err = errno;
+
+	if (exec_failed) {
+		snprintf(w->error, sizeof(w->error),
+			 "cannot execute worker %s: %s", worker_exe,
+			 strerror(err));
+		w->fail_kind = REC_FAIL_LOAD; /* not a crash loop */
+	} else if (err == EMFILE) {
+		getrlimit(RLIMIT_NOFILE, &rl);
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': the open file limit (RLIMIT_NOFILE %llu) is reached",
+			 worker_exe, (unsigned long long)rl.rlim_cur);
+	} else if (err == ENFILE) {
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': the system's open file limit (fs.file-max) is reached",
+			 worker_exe);
+	} else if (err == EAGAIN) {
+		getrlimit(RLIMIT_NPROC, &rl);
+		snprintf(w->error, sizeof(w->error),
+			 "cannot start '%s': a process limit is reached (RLIMIT_NPROC %llu, kernel.threads-max, kernel.pid_max or the cgroup's pids.max)",
+			 worker_exe, (unsigned long long)rl.rlim_cur);
+	} else {
+		snprintf(w->error, sizeof(w->error), "cannot start '%s': %s",
+			 worker_exe, strerror(err));
+	}
+	errno = err;
+}
+
+int wkproc_spawn(struct wk *w)
+{
+	struct wk_fds f = { { -1, -1 }, { -1, -1 }, { -1, -1 }, -1, -1 };
+	bool exec_failed = false;
+	int ret = -1;
+
+	if (!has_fds_for_one_more(w))
+		return -1;
+	if (fds_make(w, &f) < 0)
+		goto out_close;
+	w->pid = exec_worker(w, &f, &exec_failed);
+	if (w->pid < 0) {
+		w->pid = 0;
+		goto out_close;
+	}
+	ret = wkio_open(w, f.sp[0], f.out[0], f.err[0]);
+	f.sp[0] = f.out[0] = f.err[0] = -1; /* taken by wkio_open */
+	if (ret < 0)
+		kill_unheard(w);
+	else
+		live++;
+out_close:
+	if (ret < 0)
+		say_why(w, exec_failed);
+	if (ret < 0 && !w->pid)
+		counters_close(&w->counts);
+	fds_close(&f);
+	return ret;
+}
+
+void wkproc_describe_status(int status, char *buf, size_t len)
+{
+	const char *name;
+
+	if (WIFEXITED(status)) {
+		snprintf(buf, len, "exit %d", WEXITSTATUS(status));
+		return;
+	}
+	name = WIFSIGNALED(status) ? sigabbrev_np(WTERMSIG(status)) : NULL;
+	if (name)
+		snprintf(buf, len, "signal %s", name);
+	else
+		snprintf(buf, len, "signal %d", WTERMSIG(status));
+}
+
+/* One ended worker: clean its group while the zombie still holds the
+ * group id, reap it, drain what it wrote, then let the table decide. */
+static void ended(struct wk *w)
+{
+	siginfo_t si = { 0 };
+
+	wkproc_signal(w, SIGKILL);
+	if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG) < 0)
+		return;
+	wkproc_describe_status(si.si_code == CLD_EXITED
+				       ? W_EXITCODE(si.si_status, 0)
+				       : si.si_status,
+			       w->last_exit, sizeof(w->last_exit));
+	if (w->killed_by_watchdog)
+		strncat(w->last_exit, " (watchdog)",
+			sizeof(w->last_exit) - strlen(w->last_exit) - 1);
+	wkio_drain_and_close(w);
+	counters_close(&w->counts);
+	live--;
+	wk_handle(w, WK_EV_EXIT);
+}
+
+void wkproc_reap(void)
+{
+	siginfo_t si;
+	struct wk *w;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		/* WNOWAIT: look first, so a worker's group is killed before
+		 * its id can be reused. */
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid == 0)
+			return;
+		w = wktab_find_pid(si.si_pid);
+		if (w) {
+			ended(w);
+			continue;
+		}
+		/* A stray: an orphan of a worker (we are the subreaper). */
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}

@@ -1,0 +1,100 @@
+/*
+ * wkrec.c: see wkrec.h.
+ */
+#include "wkrec.h"
+
+#include <stdio.h>
+
+#include "log.h"
+
+void wkrec_protocol_error(struct wk *w, const char *why)
+{
+	log_error("plugin '%s' (pid %d): protocol error: %s; killing it",
+		  w->name, (int)w->pid, why);
+	snprintf(w->error, sizeof(w->error), "protocol error: %s", why);
+	wk_handle(w, WK_EV_KILL);
+}
+
+void wkrec_log_line(struct wk *w, int level, const void *msg, size_t len)
+{
+	if (level < log_threshold() || level < w->conf->log_level)
+		return;
+	log_line(level, w->source, msg, len);
+}
+
+static void on_event(struct wk *w, const struct rec *r)
+{
+	const uint8_t *path;
+	size_t len;
+
+	if (!log_enabled(LOG_LVL_DEBUG))
+		return;
+	path = rec_bytes(r, REC_K_PATH, &len);
+	log_debug("plugin '%s': event mask 0x%llx %.*s", w->name,
+		  (unsigned long long)rec_num(r, REC_K_MASK), (int)len,
+		  (const char *)path);
+}
+
+static void on_fail(struct wk *w, const struct rec *r)
+{
+	const uint8_t *msg;
+	size_t len;
+
+	msg = rec_bytes(r, REC_K_MSG, &len);
+	w->fail_kind = (int)rec_num(r, REC_K_KIND);
+	snprintf(w->error, sizeof(w->error), "%.*s", (int)len,
+		 (const char *)msg);
+}
+
+static int on_hello(struct wk *w, const struct rec *r)
+{
+	if (w->hello) {
+		wkrec_protocol_error(w, "second HELLO");
+		return -1;
+	}
+	if (rec_num(r, REC_K_VERSION) != REC_VERSION) {
+		wkrec_protocol_error(w, "protocol version mismatch");
+		return -1;
+	}
+	w->hello = true;
+	return 0;
+}
+
+int wkrec_handle(struct wk *w, const struct rec *r)
+{
+	const uint8_t *msg;
+	size_t len;
+
+	if (!w->hello && r->type != REC_HELLO) {
+		wkrec_protocol_error(w, "first record is not HELLO");
+		return -1;
+	}
+	switch (r->type) {
+	case REC_HELLO:
+		return on_hello(w, r);
+	case REC_READY:
+		wk_handle(w, WK_EV_READY);
+		return 0;
+	case REC_FAIL:
+		on_fail(w, r);
+		return 0;
+	case REC_LOG:
+		msg = rec_bytes(r, REC_K_MSG, &len);
+		wkrec_log_line(w, (int)rec_num(r, REC_K_LEVEL), msg, len);
+		return 0;
+	case REC_EVENT:
+		on_event(w, r);
+		return 0;
+	case REC_OVERFLOW:
+		log_warning("plugin '%s': inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)",
+			    w->name);
+		return 0;
+	case REC_PONG:
+		w->pong_seq = rec_num(r, REC_K_SEQ);
+		return 0;
+	case REC_STATUS:
+		return 0;
+	}
+	wkrec_protocol_error(w, "record type not sent by workers");
+	return -1;
+}
