@@ -120,9 +120,8 @@ test_expect_success 'a pod that exited is started again' '
 test_expect_success 'a pod labelled igor=managed with no link is removed at the next resync' '
 	define stray &&
 	podman kube play "$AV/$PP-stray.yaml" >/dev/null &&
-	pod_running stray &&
-	wait_for "pod_gone stray" 30 &&
-	log_has "INFO plugin containers: .$PP-stray. runs but is not enabled: stopping it"
+	wait_for "log_has \"INFO plugin containers: .$PP-stray. runs but is not enabled: stopping it\"" 30 &&
+	wait_for "pod_gone stray" 30
 '
 
 test_expect_success 'five links at once: five pods running' '
