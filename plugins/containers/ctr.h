@@ -43,7 +43,8 @@ enum ctr_op { CTR_OP_START, CTR_OP_STOP, CTR_OP_LIST };
 
 struct ctr_cmd;
 
-/* One name in the enabled directory, or a stray (runs, with no link). */
+/* One name in the enabled directory, or a stray (runs, with no link).
+ * Its strings and its timer are owned; ctr_link_forget frees them. */
 struct ctr_link {
 	char *name;       /* the link's whole name; a stray's bare name */
 	char *cname;      /* {name}: name without its last extension */
@@ -52,7 +53,8 @@ struct ctr_link {
 	char *target;     /* target of what igor started (or adopted) for it */
 	char problem[96]; /* why the last look found no target; "" if none */
 	bool gone;        /* the last look found no entry at all */
-	igor_timer *timer;      /* the settle, or else the retry */
+	igor_timer *timer;      /* the settle, or else the retry; NULL when
+				   neither is armed */
 	bool settling, backoff; /* which of the two is armed */
 	int failures;           /* in a row, for the backoff */
 	time_t retry_at;
@@ -67,7 +69,7 @@ struct ctr_link {
 
 /* A {name} igor knows of: whether it runs, and who said so last. */
 struct ctr_name {
-	char *name;
+	char *name;              /* owned */
 	bool runs;
 	bool ran;                /* runs, before the list being applied */
 	unsigned long long seq;  /* ctr.seq of the command that set runs;
@@ -100,6 +102,10 @@ struct ctr_link *ctr_link_add(const char *name, bool stray);
 
 /* Drops l (its timer, its status line); l must be idle. */
 void ctr_link_forget(struct ctr_link *l);
+
+/* Arms l's one timer (made on demand, freed when it fires) for ms: the
+ * settle or the retry, as l->settling says.  0, or -1 with errno. */
+int ctr_link_arm(struct ctr_link *l, long long ms);
 
 /* Whether a command of another entry with l's {name} is in flight. */
 bool ctr_link_name_busy(const struct ctr_link *l);

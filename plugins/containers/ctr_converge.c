@@ -121,7 +121,7 @@ static void failed(struct ctr_link *l, enum ctr_op op, const char *how,
 	igor_error(ctr.log, "cannot %s '%s': %s; retrying in %.3g s",
 		   op_verb[op], l->cname, how, (double)ms / 1000);
 	l->retry_at = time(NULL) + (time_t)((ms + 999) / 1000);
-	l->backoff = igor_timer_arm(l->timer, ms) == 0;
+	l->backoff = ctr_link_arm(l, ms) == 0;
 	if (!l->backoff)
 		igor_error(ctr.log, "cannot arm the retry of '%s': %s",
 			   l->cname, strerror(errno));
@@ -305,7 +305,7 @@ void ctr_touch(const char *name)
 		return;
 	l->settling = true;
 	l->backoff = false;
-	if (igor_timer_arm(l->timer, ctr.settle_ms) < 0) {
+	if (ctr_link_arm(l, ctr.settle_ms) < 0) {
 		l->settling = false; /* act now rather than never */
 		l->failures = 0;
 		ctr_converge(l, NULL);

@@ -38,15 +38,13 @@ struct ctr_link *ctr_link_add(const char *name, bool stray)
 		goto out_nomem;
 	l->name = strdup(name);
 	l->cname = stray ? strdup(name) : name_without_ext(name);
-	l->timer = igor_timer_new(ctr.f, on_link_timer, l);
-	if (!l->name || !l->cname || !l->timer)
+	if (!l->name || !l->cname)
 		goto out_free;
 	l->stray = stray;
 	l->next = ctr.links;
 	ctr.links = l;
 	return l;
 out_free:
-	igor_timer_free(l->timer);
 	free(l->cname);
 	free(l->name);
 	free(l);
@@ -67,13 +65,22 @@ void ctr_link_forget(struct ctr_link *l)
 		igor_status_clear(ctr.log, l->name);
 		igor_debug(ctr.log, "status of '%s': (none)", l->name);
 	}
-	igor_timer_free(l->timer); /* safe from its own callback */
+	igor_timer_free(l->timer);
 	free(l->cur_target);
 	free(l->target);
 	free(l->want);
 	free(l->cname);
 	free(l->name);
 	free(l);
+}
+
+int ctr_link_arm(struct ctr_link *l, long long ms)
+{
+	if (!l->timer)
+		l->timer = igor_timer_new(ctr.f, on_link_timer, l);
+	if (!l->timer)
+		return -1;
+	return igor_timer_arm(l->timer, ms);
 }
 
 bool ctr_link_name_busy(const struct ctr_link *l)
@@ -86,12 +93,14 @@ bool ctr_link_name_busy(const struct ctr_link *l)
 	return false;
 }
 
-/* The settle, or else the retry: each ends in a look at the link. */
+/* The settle, or else the retry: each ends in a look at the link.  The
+ * timer goes with its expiry: a link at rest holds no fd. */
 static void on_link_timer(igor_timer *t, void *arg)
 {
 	struct ctr_link *l = arg;
 
-	(void)t;
+	igor_timer_free(t); /* safe from its own callback */
+	l->timer = NULL;
 	if (l->settling) {
 		/* The link changed: what failed before may work now. */
 		l->settling = false;
