@@ -185,7 +185,8 @@ void log_set_output(log_output_fn *fn)
 	output = fn;
 }
 
-void log_line(int level, const char *source, const char *msg, size_t len)
+void log_line(int level, const char *source, const struct log_about *about,
+	      const char *msg, size_t len)
 {
 	char line[LOG_LINE_MAX];
 	struct timespec now;
@@ -195,7 +196,7 @@ void log_line(int level, const char *source, const char *msg, size_t len)
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (output) {
-		output(level, &now, source, msg, len);
+		output(level, &now, source, about, msg, len);
 		errno = saved;
 		return;
 	}
@@ -206,7 +207,8 @@ void log_line(int level, const char *source, const char *msg, size_t len)
 	errno = saved;
 }
 
-void log_vmsg(int level, const char *fmt, va_list ap)
+void log_vabout(int level, const struct log_about *about, const char *fmt,
+		va_list ap)
 {
 	char msg[8192];
 	int n;
@@ -218,7 +220,23 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 		return;
 	if ((size_t)n >= sizeof(msg))
 		n = sizeof(msg) - 1;
-	log_line(level, "igor", msg, (size_t)n);
+	log_line(level, "igor", about, msg, (size_t)n);
+}
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+	log_vabout(level, NULL, fmt, ap);
+}
+
+void log_about(int level, const struct log_about *about, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	log_vabout(level, about, fmt, ap);
+	va_end(ap);
+	errno = saved;
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -66,21 +66,34 @@ size_t log_format(char *line, const struct timespec *when, int level,
 		  const char *source, const char *msg, size_t len);
 
 /*
+ * Whom a line is from or about, beyond its source: a plugin's own lines,
+ * and igor's lines about one (its start, its exit), carry the plugin's
+ * name and its worker's pid, which the journal records as IGOR_PLUGIN and
+ * IGOR_WORKER_PID.  NULL (or a NULL plugin) for igor's other lines.
+ */
+struct log_about {
+	const char *plugin;
+	int pid; /* 0: no process */
+};
+
+/*
  * Formats and writes one line to stderr with a single write(2), whatever
  * the threshold (the caller filtered), or hands it to the output set with
- * log_set_output.  msg need not be NUL-terminated.
+ * log_set_output.  msg need not be NUL-terminated; about may be NULL.
  */
-void log_line(int level, const char *source, const char *msg, size_t len);
+void log_line(int level, const char *source, const struct log_about *about,
+	      const char *msg, size_t len);
 
 /*
  * Where log_line's lines go instead of a direct write to fd 2: the
  * supervisor's sink (supervisor/sink.h), so that igor's loop never blocks
- * on its own output.  when is the time the line was logged; source and
- * msg are borrowed for the call.  igorctl, igor -t and the worker set
- * none and write directly.
+ * on its own output.  when is the time the line was logged; source,
+ * about and msg are borrowed for the call.  igorctl, igor -t and the
+ * worker set none and write directly.
  */
 typedef void log_output_fn(int level, const struct timespec *when,
-			   const char *source, const char *msg, size_t len);
+			   const char *source, const struct log_about *about,
+			   const char *msg, size_t len);
 
 /* Installs fn (NULL: back to the direct write).  Not thread-safe: called
  * by the supervisor's loop thread, as every log_* is. */
@@ -91,6 +104,12 @@ void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void log_vmsg(int level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
+
+/* As log_msg, for a line of igor's about a plugin (about may be NULL). */
+void log_about(int level, const struct log_about *about, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void log_vabout(int level, const struct log_about *about, const char *fmt,
+		va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* As log_msg, with ": strerror(errno)" added; returns -1, errno kept. */
 int log_errno(int level, const char *fmt, ...)

@@ -82,46 +82,57 @@ static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 	_exit(127);
 }
 
-/* Waits for the exec: the pid once it succeeded, else -1 with the
- * child's errno (the child is then reaped). */
-static pid_t await_exec(pid_t pid, int report, bool *exec_failed)
+pid_t spawn_start_nowait(const struct spawn_req *rq, int *report)
+{
+	int fds[2];
+	pid_t pid, self = getpid();
+
+	*report = -1;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0)
+		exec_child(rq, fds[1], self);
+	if (pid > 0)
+		setpgid(pid, pid); /* also here: no window where a kill misses */
+	safe_close(fds[1]);
+	if (pid < 0)
+		return safe_close(fds[0]);
+	*report = fds[0];
+	return pid;
+}
+
+int spawn_exec_result(int report, int *err)
 {
 	ssize_t n;
-	int err;
 
 	do
-		n = read(report, &err, sizeof(err));
+		n = read(report, err, sizeof(*err));
 	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(err))
-		return pid;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	*exec_failed = true;
-	errno = err;
-	return -1;
+	if (n == (ssize_t)sizeof(*err))
+		return -1;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	return 1; /* end of file: exec closed the child's end */
 }
 
 pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
 {
-	int report[2];
-	pid_t pid, self = getpid();
-	bool unused;
+	int report, err;
+	pid_t pid;
+	bool failed;
 
-	if (!exec_failed)
-		exec_failed = &unused;
-	*exec_failed = false;
-	if (pipe2(report, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0)
-		exec_child(rq, report[1], self);
-	if (pid > 0)
-		setpgid(pid, pid); /* also here: no window where a kill misses */
-	report[1] = safe_close(report[1]);
-	if (pid > 0)
-		pid = await_exec(pid, report[0], exec_failed);
-	safe_close(report[0]);
-	return pid;
+	pid = spawn_start_nowait(rq, &report);
+	failed = pid > 0 && spawn_exec_result(report, &err) < 0;
+	safe_close(report);
+	if (exec_failed)
+		*exec_failed = failed;
+	if (!failed)
+		return pid;
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	errno = err;
+	return -1;
 }
 
 int spawn_data_fd(const void *buf, size_t len)

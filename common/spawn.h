@@ -33,6 +33,20 @@ struct spawn_req {
 pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed);
 
 /*
+ * Starts the child without waiting for its exec.  Returns its pid, with
+ * *report the read end of the exec-failure pipe (owned by the caller,
+ * CLOEXEC; blocking until made otherwise), or -1 with errno.
+ */
+pid_t spawn_start_nowait(const struct spawn_req *rq, int *report);
+
+/*
+ * What report says of the exec: 1 it worked (end of file), 0 not known
+ * yet (a nonblocking report with nothing to read), -1 it failed, with the
+ * exec's errno in *err; the child then exits 127, for its parent to reap.
+ */
+int spawn_exec_result(int report, int *err);
+
+/*
  * The RLIMIT_NOFILE every child gets, from now on: igor raises its own
  * soft limit to the hard one and gives children the limit it was started
  * with, as a program that uses select(2) expects.  rl is copied.

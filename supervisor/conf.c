@@ -92,7 +92,7 @@ void main_conf_defaults(struct main_conf *mc)
 {
 	memset(mc, 0, sizeof(*mc));
 	mc->log_level = -1;
-	mc->stop_timeout_ms = 10000;
+	mc->stop_timeout_ms = CONF_STOP_TIMEOUT_MS;
 	mc->restart.delay_ms = 100;
 	mc->restart.max_delay_ms = 30000;
 	mc->restart.reset_after_ms = 60000;

@@ -16,6 +16,9 @@ struct restart_policy {
 	int64_t delay_ms, max_delay_ms, reset_after_ms;
 };
 
+/* igor.conf's default stop_timeout. */
+enum { CONF_STOP_TIMEOUT_MS = 10000 };
+
 struct main_conf {
 	char *file;         /* as opened */
 	bool found;         /* false: the file does not exist, all defaults */

@@ -4,6 +4,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "ctlsrv.h"
 #include "log.h"
+#include "sink.h"
 #include "reload.h"
 #include "report.h"
 #include "util.h"
@@ -81,13 +83,15 @@ static int daemon_load(const struct opts *o, const struct layout *lay,
 /* ---- the running daemon --------------------------------------------------- */
 
 struct daemon {
-	struct ev_src src; /* the signalfd */
+	struct ev_src src;      /* the signalfd */
+	struct ev_src sink_src; /* the sink's "room again" eventfd */
 	const struct opts *o;
 	const struct layout *lay;
 	struct settings s;
 	struct main_conf mc;
-	int sfd;
+	int sfd, sink_fd;
 	bool stopping;
+	int64_t stop_began;
 };
 
 static const struct wk_ops worker_ops = {
@@ -217,8 +221,11 @@ static void on_signal(struct ev_src *src, uint32_t events)
 			break;
 		case SIGTERM:
 		case SIGINT:
-			if (!d->stopping)
-				log_info("stopping on %s", sigabbrev_np((int)si.ssi_signo));
+			if (!d->stopping) {
+				log_info("stopping on %s",
+					 sigabbrev_np((int)si.ssi_signo));
+				d->stop_began = now_ms();
+			}
 			d->stopping = true;
 			wktab_stop_all();
 			break;
@@ -243,6 +250,58 @@ static int trap_signals(struct daemon *d)
 		return -1;
 	d->src.on_ready = on_signal;
 	return ev_add(d->sfd, &d->src);
+}
+
+/* igor's log has room again: read the workers it stopped reading. */
+static void on_sink_room(struct ev_src *src, uint32_t events)
+{
+	struct daemon *d = (struct daemon *)((char *)src -
+					     offsetof(struct daemon, sink_src));
+	uint64_t n;
+
+	(void)events;
+	(void)!read(d->sink_fd, &n, sizeof(n));
+	wktab_resume_all();
+}
+
+/*
+ * igor's own output goes through the sink from the start, so that no
+ * write of igor's ever blocks its loop.  Without a sink (no thread could
+ * be started) igor still runs, writing directly.
+ */
+static void open_sink(struct daemon *d)
+{
+	d->sink_fd = sink_open(STDERR_FILENO, 0, 0);
+	if (d->sink_fd < 0)
+		log_errno(LOG_LVL_ERROR,
+			  "cannot start igor's log writer; writing directly");
+}
+
+static int watch_sink(struct daemon *d)
+{
+	if (d->sink_fd < 0)
+		return 0;
+	d->sink_src.on_ready = on_sink_room;
+	return ev_add(d->sink_fd, &d->sink_src);
+}
+
+/* Past the stop's deadline, a reader that takes lines still gets this
+ * long to take the last ones (the workers' exits, "stopped"). */
+enum { DAEMON_FLUSH_GRACE_MS = 250 };
+
+/* The log's reader gets until stop_timeout after the stop began (not a
+ * second wait after the workers'); what it did not take is counted.
+ * When igor could not start, the stop begins now. */
+static void close_sink(struct daemon *d, int64_t stop_timeout_ms)
+{
+	int64_t began = d->stop_began ? d->stop_began : now_ms();
+	int64_t deadline = began + stop_timeout_ms;
+
+	if (d->sink_fd < 0)
+		return;
+	if (deadline < now_ms() + DAEMON_FLUSH_GRACE_MS)
+		deadline = now_ms() + DAEMON_FLUSH_GRACE_MS;
+	sink_say_lost(sink_drain(deadline));
 }
 
 static void start_all(struct plugin_set *set)
@@ -271,17 +330,19 @@ static void serve(struct daemon *d)
 
 int daemon_run(const struct opts *o, const struct layout *lay)
 {
-	struct daemon d = { .o = o, .lay = lay, .sfd = -1 };
+	struct daemon d = { .o = o, .lay = lay, .sfd = -1, .sink_fd = -1 };
 	struct ctlsrv_ops ctl = { ctl_status, ctl_restart, ctl_reload, &d };
+	int64_t stop_timeout_ms = CONF_STOP_TIMEOUT_MS;
 	struct plugin_set set;
 	bool dir_ok;
 	int ret = 1;
 
+	open_sink(&d);
 	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
-		return 1;
+		goto out_sink;
 	/* Orphans of a worker's children come to us, and get reaped. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (ev_init() < 0 || trap_signals(&d) < 0) {
+	if (ev_init() < 0 || trap_signals(&d) < 0 || watch_sink(&d) < 0) {
 		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
 		goto out_release;
 	}
@@ -296,11 +357,14 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	log_info("stopped");
 	ctlsrv_close();
 out_release:
+	stop_timeout_ms = d.mc.stop_timeout_ms;
 	plugin_set_release(&set);
 	wktab_release_all();
 	wkproc_release();
 	main_conf_release(&d.mc);
 	settings_release(&d.s);
 	safe_close(d.sfd);
+out_sink:
+	close_sink(&d, stop_timeout_ms);
 	return ret;
 }

@@ -31,14 +31,14 @@ static void apply_one(struct wk *w, struct plugin_conf *pc,
 		      const struct plugin_set *set, struct report *rep)
 {
 	if (!pc && plugin_set_is_broken(set, w->conf->file)) {
-		log_error("reload: '%s' is broken; plugin '%s' keeps running its old config",
-			  w->conf->file, w->name);
+		wk_log(w, LOG_LVL_ERROR, "reload: '%s' is broken; plugin '%s' keeps running its old config",
+		       w->conf->file, w->name);
 		report_add(rep, "kept %s: '%s' is broken", w->name,
 			   w->conf->file);
 		return;
 	}
 	if (!pc) {
-		log_info("reload: plugin '%s' removed", w->name);
+		wk_log(w, LOG_LVL_INFO, "reload: plugin '%s' removed", w->name);
 		report_add(rep, "stopped %s", w->name);
 		wk_handle(w, WK_EV_STOP);
 		return;
@@ -50,8 +50,8 @@ static void apply_one(struct wk *w, struct plugin_conf *pc,
 		plugin_conf_free(pc);
 		return;
 	}
-	log_info("reload: plugin '%s' %s", w->name,
-		 w->state == WK_FAILED ? "tried again" : "changed; restarting");
+	wk_log(w, LOG_LVL_INFO, "reload: plugin '%s' %s", w->name,
+	       w->state == WK_FAILED ? "tried again" : "changed; restarting");
 	report_add(rep, "restarted %s", w->name);
 	restart_with(w, pc);
 }
@@ -61,8 +61,8 @@ static void apply_one(struct wk *w, struct plugin_conf *pc,
  * beside it. */
 static void revive(struct wk *w, struct plugin_conf *pc, struct report *rep)
 {
-	log_info("reload: plugin '%s' is back; restarting it once stopped",
-		 w->name);
+	wk_log(w, LOG_LVL_INFO, "reload: plugin '%s' is back; restarting it once stopped",
+	       w->name);
 	report_add(rep, "restarted %s", w->name);
 	restart_with(w, pc);
 }

@@ -129,13 +129,21 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* log_line's output while the sink is installed: igor's own lines. */
-static void put_own_line(int level, const struct timespec *when,
-			 const char *source, const char *msg, size_t len)
+/* log_line's output while the sink is installed.  A plugin's lines come
+ * here only while the sink is not congested (the loop stops reading
+ * workers above the soft bound), so the hard bound refuses igor's own
+ * lines only, which are then counted. */
+static void put_line(int level, const struct timespec *when,
+		     const char *source, const struct log_about *about,
+		     const char *msg, size_t len)
 {
 	struct sink_rec r = { .level = level, .when = *when,
 			      .source = source, .msg = msg, .len = len };
 
+	if (about) {
+		r.plugin = about->plugin;
+		r.pid = about->pid;
+	}
 	if (sink_put(&r) < 0)
 		sink_count_lost(1);
 }
@@ -209,7 +217,7 @@ int sink_open(int fd, size_t soft, size_t hard)
 	if (start_writer() < 0)
 		goto out_conds;
 	sink.state = SINK_OPEN;
-	log_set_output(put_own_line);
+	log_set_output(put_line);
 	return sink.efd;
 out_conds:
 	pthread_cond_destroy(&sink.idle);

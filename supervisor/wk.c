@@ -9,12 +9,14 @@
 #include "wk.h"
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backoff.h"
 #include "log.h"
+#include "util.h"
 
 static struct wk_settings settings;
 static struct wk_ops ops;
@@ -50,6 +52,16 @@ static void count(enum wk_state s, long d)
 		n_queued += d;
 }
 
+void wk_log(const struct wk *w, int level, const char *fmt, ...)
+{
+	struct log_about about = { w->name, (int)w->pid };
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vabout(level, &about, fmt, ap);
+	va_end(ap);
+}
+
 static double seconds(int64_t ms)
 {
 	return (double)ms / 1000;
@@ -71,8 +83,8 @@ static void enter_backoff(struct wk *w, int64_t uptime_ms)
 	w->deadline_ms = ops.now() + delay;
 	if (!w->error[0])
 		snprintf(w->error, sizeof(w->error), "%s", w->last_exit);
-	log_info("plugin '%s': starting again in %.10g s", w->name,
-		 seconds(delay));
+	wk_log(w, LOG_LVL_INFO, "plugin '%s': starting again in %.10g s", w->name,
+	       seconds(delay));
 }
 
 /* Did the process (or its start) say that trying again cannot help: the
@@ -86,8 +98,8 @@ static void become_failed(struct wk *w)
 {
 	w->state = WK_FAILED;
 	w->deadline_ms = 0;
-	log_error("plugin '%s' failed: %s; not started again until igorctl restart or a reload",
-		  w->name, w->error);
+	wk_log(w, LOG_LVL_ERROR, "plugin '%s' failed: %s; not started again until igorctl restart or a reload",
+	       w->name, w->error);
 }
 
 static void start(struct wk *w)
@@ -109,7 +121,7 @@ static void start(struct wk *w)
 	w->deadline_ms = 0;
 	w->starts++;
 	if (ops.spawn(w) < 0) {
-		log_error("plugin '%s': %s", w->name, w->error);
+		wk_log(w, LOG_LVL_ERROR, "plugin '%s': %s", w->name, w->error);
 		if (has_given_up(w))
 			become_failed(w);
 		else
@@ -121,7 +133,8 @@ static void start(struct wk *w)
 	/* With a watchdog, a setup that never returns is a hang too. */
 	if (w->conf->watchdog_ms)
 		w->deadline_ms = w->started_ms + w->conf->watchdog_ms;
-	log_info("plugin '%s' started (pid %d)", w->name, (int)w->pid);
+	wk_log(w, LOG_LVL_INFO, "plugin '%s' started (pid %d)", w->name,
+	       (int)w->pid);
 }
 
 static void start_now(struct wk *w)
@@ -141,7 +154,8 @@ static void become_running(struct wk *w)
 	w->state = WK_RUNNING;
 	w->ready_ms = ops.now();
 	w->deadline_ms = 0;
-	log_debug("plugin '%s' (pid %d) is ready", w->name, (int)w->pid);
+	wk_log(w, LOG_LVL_DEBUG, "plugin '%s' (pid %d) is ready", w->name,
+	       (int)w->pid);
 	if (w->conf->watchdog_ms) {
 		w->pong_seq = w->ping_seq = 0;
 		ask_watchdog(w);
@@ -154,9 +168,9 @@ static void exited(struct wk *w)
 	/* "Stayed up" counts from ready: a setup that fails is no uptime. */
 	int64_t uptime = w->ready_ms ? ops.now() - w->ready_ms : 0;
 
-	log_warning("plugin '%s' (pid %d) exited: %s%s%s%s", w->name,
-		    (int)w->pid, w->last_exit,
-		    w->error[0] ? " (" : "", w->error, w->error[0] ? ")" : "");
+	wk_log(w, LOG_LVL_WARNING, "plugin '%s' (pid %d) exited: %s%s%s%s", w->name,
+	       (int)w->pid, w->last_exit,
+	       w->error[0] ? " (" : "", w->error, w->error[0] ? ")" : "");
 	w->pid = 0;
 	if (has_given_up(w))
 		become_failed(w);
@@ -166,7 +180,8 @@ static void exited(struct wk *w)
 
 static void begin_stop(struct wk *w)
 {
-	log_info("stopping plugin '%s' (pid %d)", w->name, (int)w->pid);
+	wk_log(w, LOG_LVL_INFO, "stopping plugin '%s' (pid %d)", w->name,
+	       (int)w->pid);
 	ops.signal(w, SIGTERM);
 	w->state = WK_STOPPING;
 	w->deadline_ms = ops.now() + settings.stop_timeout_ms;
@@ -192,8 +207,8 @@ static void then_stay_down(struct wk *w)
 /* The process we asked to stop has ended. */
 static void stopped(struct wk *w)
 {
-	log_info("plugin '%s' (pid %d) stopped: %s", w->name, (int)w->pid,
-		 w->last_exit);
+	wk_log(w, LOG_LVL_INFO, "plugin '%s' (pid %d) stopped: %s", w->name,
+	       (int)w->pid, w->last_exit);
 	w->pid = 0;
 	w->deadline_ms = 0;
 	w->state = WK_GONE;
@@ -219,15 +234,15 @@ static void kill_now(struct wk *w)
 
 static void stop_timed_out(struct wk *w)
 {
-	log_warning("plugin '%s' (pid %d) ignored SIGTERM for %.10g s; killing it",
-		    w->name, (int)w->pid, seconds(settings.stop_timeout_ms));
+	wk_log(w, LOG_LVL_WARNING, "plugin '%s' (pid %d) ignored SIGTERM for %.10g s; killing it",
+	       w->name, (int)w->pid, seconds(settings.stop_timeout_ms));
 	kill_now(w);
 }
 
 static void watchdog_kill(struct wk *w, const char *what)
 {
-	log_error("plugin '%s' (pid %d): watchdog: %s in %.10g s; killing it",
-		  w->name, (int)w->pid, what, seconds(w->conf->watchdog_ms));
+	wk_log(w, LOG_LVL_ERROR, "plugin '%s' (pid %d): watchdog: %s in %.10g s; killing it",
+	       w->name, (int)w->pid, what, seconds(w->conf->watchdog_ms));
 	snprintf(w->error, sizeof(w->error), "watchdog: %s in %.10g s", what,
 		 seconds(w->conf->watchdog_ms));
 	w->killed_by_watchdog = true;
@@ -324,8 +339,8 @@ void wk_handle(struct wk *w, enum wk_event ev)
 		return;
 	count(from, -1);
 	count(w->state, +1);
-	log_debug("plugin '%s': %s -> %s on %s", w->name, wk_state_name(from),
-		  wk_state_name(w->state), event_names[ev]);
+	wk_log(w, LOG_LVL_DEBUG, "plugin '%s': %s -> %s on %s", w->name,
+	       wk_state_name(from), wk_state_name(w->state), event_names[ev]);
 }
 
 const char *wk_state_name(enum wk_state s)
@@ -369,7 +384,7 @@ struct wk *wk_new(struct plugin_conf *pc)
 	    rec_reader_init(&w->rd, &rec_w2s_proto) < 0)
 		goto out_free;
 	w->conf = pc;
-	w->rec.fd = w->out.fd = w->err.fd = -1;
+	w->rec.fd = w->out.fd = w->err.fd = w->exec_fd = -1;
 	w->state = WK_GONE;
 	snprintf(w->source, sizeof(w->source), "plugin %s", pc->name);
 	return w;
@@ -394,6 +409,7 @@ void wk_free(struct wk *w)
 	rec_reader_release(&w->rd);
 	rec_buf_release(&w->tx);
 	counters_close(&w->counts);
+	safe_close(w->exec_fd);
 	free(w->name);
 	free(w);
 }

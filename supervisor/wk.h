@@ -84,11 +84,16 @@ struct wk {
 	int64_t ping_seq, pong_seq;
 	char error[1024];               /* why it is in backoff or failed */
 	char last_exit[64];             /* "exit 3", "signal SEGV", "" */
-	/* the process's bytes (wkio.c) and counters (counters.h) */
+	/* the process's exec report (wkproc.c), bytes (wkio.c) and
+	 * counters (counters.h) */
+	struct ev_src exec_src;
+	int exec_fd;                    /* -1 once the exec is known */
 	struct wk_io rec, out, err;
 	struct rec_reader rd;
 	struct rec_buf tx;              /* records queued for the worker */
 	bool hello;                     /* HELLO seen from this process */
+	bool paused;                    /* not read: igor's log is congested */
+	int64_t paused_since;
 	struct counters counts;
 };
 
@@ -132,6 +137,11 @@ const char *wk_state_shown(enum wk_state s);
 
 /* The state's own name, for DEBUG lines. */
 const char *wk_state_name(enum wk_state s);
+
+/* Logs a line of igor's about w, which the journal files under the
+ * plugin's name (log.h, struct log_about). */
+void wk_log(const struct wk *w, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Does w still hold or want a process (not stopping for good, not gone)? */
 bool wk_is_wanted(const struct wk *w);

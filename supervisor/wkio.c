@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sink.h"
 #include "util.h"
 #include "wkrec.h"
 
@@ -33,25 +34,60 @@ static int io_watch(struct wk_io *io, uint32_t want)
 	return 0;
 }
 
-/* Decodes every whole record held; -1 after a protocol error. */
-static int process_records(struct wk *w)
+/* What the record socket is watched for: records, unless paused, and
+ * room to write while something is queued. */
+static uint32_t rec_wants(const struct wk *w)
+{
+	return (w->paused ? 0 : EPOLLIN) |
+	       (rec_buf_pending(&w->tx) ? EPOLLOUT : 0);
+}
+
+static void watch_all(struct wk *w)
+{
+	if (io_watch(&w->rec, rec_wants(w)) < 0 ||
+	    io_watch(&w->out, w->paused ? 0 : EPOLLIN) < 0 ||
+	    io_watch(&w->err, w->paused ? 0 : EPOLLIN) < 0)
+		log_errno(LOG_LVL_ERROR, "plugin '%s': cannot watch its fds",
+			  w->name);
+}
+
+/* The log is congested: read w no further until it clears. */
+static void pause_reading(struct wk *w)
+{
+	if (w->paused)
+		return;
+	w->paused = true;
+	w->paused_since = now_ms();
+	watch_all(w);
+}
+
+/*
+ * Decodes every whole record held; -1 after a protocol error.  Heeding
+ * the sink, it stops (and pauses the worker) while the log is congested,
+ * leaving the rest held; a dead worker's last records are taken whatever
+ * the sink says.
+ */
+static int process_records(struct wk *w, bool heed_sink)
 {
 	struct why why;
 	struct rec r;
-	int got;
+	int got = 0;
 
-	while ((got = rec_next(&w->rd, &r, &why)) > 0)
+	while (!(heed_sink && sink_is_congested()) &&
+	       (got = rec_next(&w->rd, &r, &why)) > 0)
 		if (wkrec_handle(w, &r) < 0)
 			return -1;
 	if (got < 0) {
 		wkrec_protocol_error(w, why.msg);
 		return -1;
 	}
+	if (heed_sink && sink_is_congested())
+		pause_reading(w);
 	return 0;
 }
 
 /* Reads once; returns bytes read, 0 at end or error, -1 on EAGAIN. */
-static long read_records(struct wk *w)
+static long read_records(struct wk *w, bool heed_sink)
 {
 	long n = rec_reader_fill(&w->rd, w->rec.fd);
 
@@ -63,7 +99,7 @@ static long read_records(struct wk *w)
 		io_close(&w->rec);
 		return 0;
 	}
-	if (process_records(w) < 0) {
+	if (process_records(w, heed_sink) < 0) {
 		io_close(&w->rec);
 		return 0;
 	}
@@ -77,8 +113,7 @@ static void write_records(struct wk *w)
 		/* The worker's end is gone: its exit comes through SIGCHLD. */
 		w->tx.len = w->tx.off = 0;
 	}
-	if (io_watch(&w->rec, rec_buf_pending(&w->tx) ? EPOLLIN | EPOLLOUT
-						      : EPOLLIN) < 0)
+	if (io_watch(&w->rec, rec_wants(w)) < 0)
 		log_errno(LOG_LVL_ERROR, "plugin '%s': cannot watch its socket",
 			  w->name);
 }
@@ -90,8 +125,12 @@ static void on_rec_ready(struct ev_src *src, uint32_t events)
 
 	if (io->fd >= 0 && (events & EPOLLOUT))
 		write_records(w);
-	if (io->fd >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-		read_records(w);
+	if (io->fd < 0 || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	if (sink_is_congested())
+		pause_reading(w);
+	else
+		read_records(w, true);
 }
 
 int wkio_send(struct wk *w, const struct rec *r)
@@ -149,7 +188,11 @@ static void on_line_ready(struct ev_src *src, uint32_t events)
 	struct wk_io *io = (struct wk_io *)src;
 
 	(void)events;
-	if (io->fd >= 0)
+	if (io->fd < 0)
+		return;
+	if (sink_is_congested())
+		pause_reading(io->wk);
+	else
 		read_lines(io);
 }
 
@@ -174,6 +217,7 @@ int wkio_open(struct wk *w, int rec_fd, int out_fd, int err_fd)
 	int saved;
 
 	w->hello = false;
+	w->paused = false;
 	rec_reader_reset(&w->rd);
 	w->tx.len = w->tx.off = 0;
 	if (io_open(&w->rec, w, rec_fd, on_rec_ready, 0) < 0)
@@ -218,18 +262,49 @@ static void drain_lines(struct wk_io *io)
 	linebuf_flush(&io->lines, on_line, io);
 }
 
-void wkio_read_buffered(struct wk *w)
+/* Reads what the socket holds now; a dead worker's whatever the sink
+ * says (heed_sink false). */
+static void read_held(struct wk *w, bool heed_sink)
 {
 	long left, n;
 
 	for (left = buffered(&w->rec); left > 0 && w->rec.fd >= 0; left -= n)
-		if ((n = read_records(w)) <= 0)
+		if ((n = read_records(w, heed_sink)) <= 0)
 			break;
+}
+
+void wkio_read_buffered(struct wk *w)
+{
+	if (!w->paused)
+		read_held(w, true);
+}
+
+void wkio_resume(struct wk *w)
+{
+	int64_t off;
+
+	if (!w->paused || sink_is_congested())
+		return;
+	off = now_ms() - w->paused_since;
+	w->paused = false;
+	if (w->deadline_ms && (w->state == WK_STARTING ||
+			       w->state == WK_RUNNING))
+		w->deadline_ms += off;
+	/* What was read before the pause is held already: no event will
+	 * say so, so take it now. */
+	if (process_records(w, true) < 0) {
+		io_close(&w->rec);
+		return;
+	}
+	watch_all(w);
 }
 
 void wkio_drain_and_close(struct wk *w)
 {
-	wkio_read_buffered(w);
+	w->paused = false;
+	read_held(w, false);
+	if (w->rec.fd >= 0)
+		process_records(w, false);
 	if (w->rec.fd >= 0 && rec_reader_pending(&w->rd))
 		wkrec_protocol_error(w, "stream ends inside a record");
 	drain_lines(&w->out);

@@ -37,6 +37,18 @@ void wkio_read_buffered(struct wk *w);
  * leaving WKIO_TX_MAX bytes unread. */
 int wkio_send(struct wk *w, const struct rec *r);
 
+/*
+ * igor's log is congested (sink.h): a worker is read no further until it
+ * clears, so its lines wait in the worker and none is lost.  Its
+ * watchdog deadlines are suspended meanwhile: the time it was not read
+ * is added to them when it is read again.
+ */
+void wkio_resume(struct wk *w);
+static inline bool wkio_is_paused(const struct wk *w)
+{
+	return w->paused;
+}
+
 /* wk_ops.ask: sends the watchdog question seq. */
 void wkio_ask(struct wk *w, int64_t seq);
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ev.h"
 #include "log.h"
 #include "spawn.h"
 #include "util.h"
@@ -82,8 +84,7 @@ static int fds_make(struct wk *w, struct wk_fds *f)
 	return f->counters < 0 ? -1 : 0;
 }
 
-static pid_t exec_worker(struct wk *w, const struct wk_fds *f,
-			 bool *exec_failed)
+static pid_t exec_worker(struct wk *w, const struct wk_fds *f, int *report)
 {
 	struct wkargs a = {
 		.name = w->name, .file = w->conf->file,
@@ -103,7 +104,7 @@ static pid_t exec_worker(struct wk *w, const struct wk_fds *f,
 	};
 
 	wkargs_build(&a, &av);
-	return spawn_start(&rq, exec_failed);
+	return spawn_start_nowait(&rq, report);
 }
 
 /* Unheard, a started worker must not run on: it would be a second
@@ -143,17 +144,12 @@ static bool has_fds_for_one_more(struct wk *w)
 }
 
 /* Why a start failed, naming the limit that was hit when one was. */
-static void say_why(struct wk *w, bool exec_failed)
+static void say_why(struct wk *w)
 {
 	struct rlimit rl = { 0, 0 };
 	int err = errno;
 
-	if (exec_failed) {
-		snprintf(w->error, sizeof(w->error),
-			 "cannot execute worker %s: %s", worker_exe,
-			 strerror(err));
-		w->fail_kind = REC_FAIL_LOAD; /* not a crash loop */
-	} else if (err == EMFILE) {
+	if (err == EMFILE) {
 		getrlimit(RLIMIT_NOFILE, &rl);
 		snprintf(w->error, sizeof(w->error),
 			 "cannot start '%s': the open file limit (RLIMIT_NOFILE %llu) is reached",
@@ -174,30 +170,81 @@ static void say_why(struct wk *w, bool exec_failed)
 	errno = err;
 }
 
+/*
+ * What the exec-failure pipe says, once it says it: nothing when the exec
+ * worked; when it failed, the worker is failed, not restarted in a loop
+ * (its process exits 127, and its exit reads the verdict set here).
+ */
+static void hear_exec(struct wk *w)
+{
+	int err = 0, got = spawn_exec_result(w->exec_fd, &err);
+
+	if (got == 0)
+		return;
+	if (got < 0) {
+		snprintf(w->error, sizeof(w->error),
+			 "cannot execute worker %s: %s", worker_exe,
+			 strerror(err));
+		w->fail_kind = REC_FAIL_LOAD;
+	}
+	ev_del(w->exec_fd);
+	w->exec_fd = safe_close(w->exec_fd);
+}
+
+static void on_exec_report(struct ev_src *src, uint32_t events)
+{
+	struct wk *w = (struct wk *)((char *)src - offsetof(struct wk, exec_src));
+
+	(void)events;
+	if (w->exec_fd >= 0)
+		hear_exec(w);
+}
+
+/* The exec is not waited for: the loop hears its verdict later, so a
+ * start costs igor's loop a fork, not a fork and an exec. */
+static int watch_exec(struct wk *w, int report)
+{
+	w->exec_fd = report;
+	w->exec_src.on_ready = on_exec_report;
+	if (fd_nonblock(report, true) < 0 || ev_add(report, &w->exec_src) < 0) {
+		w->exec_fd = safe_close(report);
+		return -1;
+	}
+	return 0;
+}
+
 int wkproc_spawn(struct wk *w)
 {
 	struct wk_fds f = { { -1, -1 }, { -1, -1 }, { -1, -1 }, -1, -1 };
-	bool exec_failed = false;
-	int ret = -1;
+	int ret = -1, report = -1;
 
 	if (!has_fds_for_one_more(w))
 		return -1;
 	if (fds_make(w, &f) < 0)
 		goto out_close;
-	w->pid = exec_worker(w, &f, &exec_failed);
+	w->pid = exec_worker(w, &f, &report);
 	if (w->pid < 0) {
 		w->pid = 0;
 		goto out_close;
 	}
 	ret = wkio_open(w, f.sp[0], f.out[0], f.err[0]);
 	f.sp[0] = f.out[0] = f.err[0] = -1; /* taken by wkio_open */
-	if (ret < 0)
-		kill_unheard(w);
+	if (ret == 0)
+		ret = watch_exec(w, report);
 	else
+		safe_close(report);
+	if (ret < 0) {
+		int saved = errno;
+
+		wkio_drain_and_close(w);
+		kill_unheard(w);
+		errno = saved;
+	} else {
 		live++;
+	}
 out_close:
 	if (ret < 0)
-		say_why(w, exec_failed);
+		say_why(w);
 	if (ret < 0 && !w->pid)
 		counters_close(&w->counts);
 	fds_close(&f);
@@ -228,6 +275,12 @@ static void ended(struct wk *w)
 	wkproc_signal(w, SIGKILL);
 	if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG) < 0)
 		return;
+	/* A failed exec wrote its errno before the exit that got us here. */
+	if (w->exec_fd >= 0) {
+		hear_exec(w);
+		ev_del(w->exec_fd);
+		w->exec_fd = safe_close(w->exec_fd);
+	}
 	wkproc_describe_status(si.si_code == CLD_EXITED
 				       ? W_EXITCODE(si.si_status, 0)
 				       : si.si_status,

@@ -9,17 +9,19 @@
 
 void wkrec_protocol_error(struct wk *w, const char *why)
 {
-	log_error("plugin '%s' (pid %d): protocol error: %s; killing it",
-		  w->name, (int)w->pid, why);
+	wk_log(w, LOG_LVL_ERROR, "plugin '%s' (pid %d): protocol error: %s; killing it",
+	       w->name, (int)w->pid, why);
 	snprintf(w->error, sizeof(w->error), "protocol error: %s", why);
 	wk_handle(w, WK_EV_KILL);
 }
 
 void wkrec_log_line(struct wk *w, int level, const void *msg, size_t len)
 {
+	struct log_about about = { w->name, (int)w->pid };
+
 	if (level < log_threshold() || level < w->conf->log_level)
 		return;
-	log_line(level, w->source, msg, len);
+	log_line(level, w->source, &about, msg, len);
 }
 
 static void on_event(struct wk *w, const struct rec *r)
@@ -30,9 +32,9 @@ static void on_event(struct wk *w, const struct rec *r)
 	if (!log_enabled(LOG_LVL_DEBUG))
 		return;
 	path = rec_bytes(r, REC_K_PATH, &len);
-	log_debug("plugin '%s': event mask 0x%llx %.*s", w->name,
-		  (unsigned long long)rec_num(r, REC_K_MASK), (int)len,
-		  (const char *)path);
+	wk_log(w, LOG_LVL_DEBUG, "plugin '%s': event mask 0x%llx %.*s", w->name,
+	       (unsigned long long)rec_num(r, REC_K_MASK), (int)len,
+	       (const char *)path);
 }
 
 static void on_fail(struct wk *w, const struct rec *r)
@@ -86,8 +88,8 @@ int wkrec_handle(struct wk *w, const struct rec *r)
 		on_event(w, r);
 		return 0;
 	case REC_OVERFLOW:
-		log_warning("plugin '%s': inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)",
-			    w->name);
+		wk_log(w, LOG_LVL_WARNING, "plugin '%s': inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)",
+		       w->name);
 		return 0;
 	case REC_PONG:
 		w->pong_seq = rec_num(r, REC_K_SEQ);

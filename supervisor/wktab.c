@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sink.h"
 #include "util.h"
 #include "wkio.h"
 
@@ -85,7 +86,7 @@ int wktab_add(struct plugin_conf *pc)
 	if (!w)
 		return -1;
 	if (insert_sorted(w) < 0) {
-		log_error("plugin '%s': out of memory", w->name);
+		wk_log(w, LOG_LVL_ERROR, "plugin '%s': out of memory", w->name);
 		wk_free(w);
 		return -1;
 	}
@@ -134,6 +135,14 @@ bool wktab_all_gone(void)
 	return true;
 }
 
+/* A worker igor does not read has its watchdog suspended (wkio.h); its
+ * other deadlines (a stop, a backoff) hold. */
+static bool is_suspended(const struct wk *w)
+{
+	return wkio_is_paused(w) &&
+	       (w->state == WK_STARTING || w->state == WK_RUNNING);
+}
+
 int wktab_next_timeout(int64_t now)
 {
 	int64_t soonest = -1;
@@ -145,6 +154,8 @@ int wktab_next_timeout(int64_t now)
 	for (i = 0; i < ntable; i++) {
 		int64_t d = table[i]->deadline_ms;
 
+		if (is_suspended(table[i]))
+			continue;
 		if (d && (soonest < 0 || d < soonest))
 			soonest = d;
 	}
@@ -163,7 +174,7 @@ void wktab_run_timers(int64_t now)
 	for (i = 0; i < ntable; i++) {
 		struct wk *w = table[i];
 
-		if (!w->deadline_ms || w->deadline_ms > now)
+		if (!w->deadline_ms || w->deadline_ms > now || is_suspended(w))
 			continue;
 		/* An answer or a READY may be waiting unread because igor was
 		 * busy when it came: hear it before judging the deadline. */
@@ -188,6 +199,14 @@ void wktab_run_queue(void)
 		wk_handle(table[i], WK_EV_TURN);
 		started++;
 	}
+}
+
+void wktab_resume_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < ntable && !sink_is_congested(); i++)
+		wkio_resume(table[i]);
 }
 
 void wktab_sweep(void)

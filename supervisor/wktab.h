@@ -41,6 +41,9 @@ void wktab_run_timers(int64_t now);
  * between loop rounds. */
 void wktab_run_queue(void);
 
+/* igor's log has room again: reads the workers it paused (wkio.h). */
+void wktab_resume_all(void);
+
 /* Frees the workers that are gone; called between loop rounds. */
 void wktab_sweep(void);
 void wktab_release_all(void);

@@ -170,6 +170,32 @@ observe_for() {
 	sleep "$1"
 }
 
+# share_build [USER]: for tests that run something as another user (by
+# default nobody).  The build may sit in a checkout that user cannot enter
+# (a clone under /root, or any mktemp -d: mode 0700), so this copies igor,
+# igor-worker, igorctl, the plugins and the test plugins into $T/shared,
+# readable by all, and points IGOR, IGORCTL, WORKER, PLUGDIR, TPLUG and
+# IGOR_PLUGIN_DIR at the copy (a build tree in its own right: igor finds
+# the worker and plugins beside it).  Fails, saying why, when USER cannot
+# reach the copy ($TMPDIR itself closed to them).
+share_build() {
+	local s=$T/shared who=${1:-nobody}
+	chmod go+x "$T" && mkdir -p "$s/plugins" "$s/tests/plugins" &&
+	cp "$IGOR" "$WORKER" "$s/" &&
+	{ [ ! -x "$IGORCTL" ] || cp "$IGORCTL" "$s/"; } &&
+	cp "$PLUGDIR"/*.so "$s/plugins/" &&
+	cp "$TPLUG"/*.so "$s/tests/plugins/" &&
+	chmod -R a+rX "$s" || return 1
+	if ! setpriv --reuid="$who" --regid="$(id -g "$who")" --clear-groups -- \
+		test -x "$s/igor-worker" -a -r "$s/tests/plugins/tplug.so"; then
+		echo "share_build: $who cannot reach $s; is ${TMPDIR:-/tmp} open to others?" >&2
+		return 1
+	fi
+	IGOR=$s/igor IGORCTL=$s/igorctl WORKER=$s/igor-worker
+	PLUGDIR=$s/plugins TPLUG=$s/tests/plugins
+	export IGOR_PLUGIN_DIR=$PLUGDIR
+}
+
 # Records a PID for the cleanup at exit.
 track_pid() {
 	_pids="$_pids $1"

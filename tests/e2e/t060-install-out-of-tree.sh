@@ -75,13 +75,14 @@ test_expect_success 'the worker exports only the ABI to plugins' '
 	test_cmp want exported
 '
 
-test_expect_success 'make install DESTDIR=... stages under DESTDIR, uninstall removes it' '
-	make -s -C "$SRC" B=$T/build2 PREFIX=/usr DESTDIR=$T/stage install >make.out 2>&1 &&
+test_expect_success 'make install PREFIX=/usr DESTDIR=... after PREFIX=... (same build) stages under DESTDIR; uninstall removes it' '
+	make -s -C "$SRC" B=$T/build PREFIX=/usr DESTDIR=$T/stage install >make.out 2>&1 &&
 	test -x $T/stage/usr/bin/igor &&
 	test -x $T/stage/usr/libexec/igor/igor-worker &&
 	test -f $T/stage/usr/lib/igor/plugins/log.so &&
 	grep -q "^prefix=/usr$" $T/stage/usr/lib/pkgconfig/igor.pc &&
-	make -s -C "$SRC" B=$T/build2 PREFIX=/usr DESTDIR=$T/stage uninstall >make.out 2>&1 &&
+	strings $T/stage/usr/bin/igor | grep -qx /usr/libexec/igor/igor-worker &&
+	make -s -C "$SRC" B=$T/build PREFIX=/usr DESTDIR=$T/stage uninstall >make.out 2>&1 &&
 	test ! -e $T/stage/usr/bin/igor && test ! -e $T/stage/usr/lib/igor
 '
 

@@ -50,6 +50,18 @@ help_forms() {
 		{ exit }' | tr -s ' '
 }
 
+# help_forms, with each "[-x]" spelt "[-x | --long]" where the option
+# list of --help gives "-x, --long": SPEC's usage line is short, the
+# SYNOPSIS names the long form too.
+help_forms_long() {
+	local forms short long
+	forms=$(help_forms "$1")
+	while read -r short long; do
+		forms=${forms//"[$short]"/"[$short | $long]"}
+	done < <("$1" --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[-a-z]*\) .*/\1 \2/p')
+	printf '%s\n' "$forms"
+}
+
 # The forms of a page's SYNOPSIS: a line starting with NAME starts a form,
 # any other line continues the one before.
 man_forms() {
@@ -113,6 +125,45 @@ header_sentences() {
 	}' "$HEADER" | sed 's/^[ \t]*//; s/[ \t]*$//' | tr -s ' \t' '  ' | grep -v '^$'
 }
 
+# The main config's keys and literal defaults, "KEY VALUE" a line
+# (restart's keys as restart.KEY), from a rendered page: the items of the
+# section from the line matching $2 to the next heading at its level or
+# above.  A default that is not a literal (a number, a path, a quoted or
+# bare word: not "see ..." or "igor's own group") is left out.
+page_defaults() {
+	render "$1" | python3 -c '
+import re, sys
+start, lines = re.compile(sys.argv[1]), sys.stdin.read().split("\n")
+on, key, parent, out = False, None, None, []
+for line in lines:
+    if not on:
+        on = bool(start.match(line))
+        continue
+    if re.match(r"^ {0,3}\S", line):
+        break
+    m = re.match(r"^( +)([a-z_]+):( [A-Z]+.*)?$", line)
+    if m:
+        depth = len(m.group(1))
+        if depth <= 5:
+            parent = m.group(2)
+        key = m.group(2) if depth <= 5 else parent + "." + m.group(2)
+        continue
+    d = re.search(r"Default: `?([^ ]+?)\x27?\.?( |$)", line)
+    if key and d and re.match(r"[0-9/a-z]", d.group(1)) and \
+       d.group(1) not in ("see", "none,", "igor\x27s", "no", "the"):
+        out.append(key + " " + d.group(1))
+        key = None
+print("\n".join(out))
+' "$2"
+}
+
+# The keys of etc/igor.conf, commented out, with their values, as
+# page_defaults prints them.
+example_defaults() {
+	sed -n 's/^#\([a-z_]*\): *\([^ #]*\).*/\1 \2/p; s/^#  \([a-z_]*\): *\([^ #]*\).*/restart.\1 \2/p' \
+		"$TOP/etc/igor.conf" | grep -v " $"
+}
+
 # ---- lint ----------------------------------------------------------------
 
 pages=$(ls "$MAN"/*.[1-8] 2>/dev/null)
@@ -136,8 +187,9 @@ done
 # ---- --help against SYNOPSIS --------------------------------------------------
 
 if have_mandoc; then
-	test_expect_success 'igor --help usage line is the SYNOPSIS of igor(8)' '
-		help_forms "$IGOR" >"$T/help" && test -s "$T/help" &&
+	test_expect_success 'igor --help usage line is the SYNOPSIS of igor(8), -t | --check spelt out' '
+		help_forms_long "$IGOR" >"$T/help" && test -s "$T/help" &&
+		grep -qF "[-t | --check]" "$T/help" &&
 		man_forms "$MAN/igor.8" igor >"$T/syn" &&
 		test_cmp "$T/help" "$T/syn"
 	'
@@ -193,6 +245,57 @@ test_expect_success 'igor(8) describes every config key supervisor/conf.c reads'
 		grep -q "^\.It Ic $k\( \|$\)" "$MAN/igor.8" || missing="$missing $k"
 	done &&
 	{ test -z "$missing" || { echo "no .It Ic for:$missing"; false; }; }
+'
+
+# ---- igor.conf(5) -------------------------------------------------------------
+
+test_expect_success 'igor.conf(5) describes every key conf.c reads and every key SPEC names' '
+	{ sed -n "s/.*strcmp([pq]->key, \"\([a-z_]*\)\") == 0.*/\1/p" \
+		"$TOP/supervisor/conf.c"; printf "%s\n" log syslog_facility descendants; } |
+		sort -u >"$T/keys" &&
+	test $(wc -l <"$T/keys") -ge 15 &&
+	missing= &&
+	for k in $(cat "$T/keys"); do
+		grep -q "^\.It Ic $k\( \|$\)" "$MAN/igor.conf.5" || missing="$missing $k"
+	done &&
+	{ test -z "$missing" || { echo "no .It Ic in igor.conf.5 for:$missing"; false; }; }
+'
+
+if have_mandoc; then
+	test_expect_success 'etc/igor.conf has every main key of igor.conf(5), at its default' '
+		page_defaults "$MAN/igor.conf.5" "^THE MAIN CONFIG" | sort >"$T/page" &&
+		example_defaults | sort >"$T/example" &&
+		test $(wc -l <"$T/page") -ge 9 &&
+		grep -v "^socket_group " "$T/example" >"$T/example.lit" &&
+		test_cmp "$T/page" "$T/example.lit" &&
+		grep -q "^socket_group " "$T/example"
+	'
+
+	test_expect_success 'igor(8) gives the defaults igor.conf(5) gives' '
+		page_defaults "$MAN/igor.conf.5" "^THE MAIN CONFIG" | sort >"$T/conf5" &&
+		page_defaults "$MAN/igor.8" "^   The main config" | sort >"$T/igor8" &&
+		test $(wc -l <"$T/igor8") -ge 5 &&
+		comm -23 "$T/igor8" "$T/conf5" >"$T/differ" &&
+		cat "$T/differ" && ! test -s "$T/differ"
+	'
+else
+	test_skip 'etc/igor.conf has every main key of igor.conf(5), at its default' "mandoc is not installed"
+	test_skip 'igor(8) gives the defaults igor.conf(5) gives' "mandoc is not installed"
+fi
+
+test_expect_success 'etc/igor.conf, every key igor reads uncommented, passes igor -t' '
+	sed -n "s/.*strcmp(p->key, \"\([a-z_]*\)\") == 0.*/\1/p" "$TOP/supervisor/conf.c" |
+		sort -u >"$T/mainkeys" &&
+	test $(wc -l <"$T/mainkeys") -ge 6 &&
+	cp "$TOP/etc/igor.conf" "$T/all.conf" &&
+	for k in $(cat "$T/mainkeys"); do
+		sed -i "s/^#$k:/$k:/" "$T/all.conf" || return 1
+	done &&
+	sed -i "s/^#  /  /" "$T/all.conf" &&
+	grep -q "^  delay: 0.1" "$T/all.conf" && grep -q "^stop_timeout: 10" "$T/all.conf" &&
+	mkdir -p "$T/noplugins" &&
+	IGOR_CONFIG_DIR=$T/noplugins "$IGOR" -vv -t -c "$T/all.conf" >"$T/out" 2>&1 &&
+	cat "$T/out" && ! test -s "$T/out"
 '
 
 # ---- the protocol -----------------------------------------------------------
@@ -298,6 +401,31 @@ test_expect_success 'README names make demo and make check, and the man pages' '
 	grep -q "make check" "$TOP/README" &&
 	grep -q "man -l man/igor.8" "$TOP/README" &&
 	grep -q "IGOR_CONFIG_DIR=example_fs build/igor -vvv" "$TOP/README"
+'
+
+test_expect_success 'README says how to run igor as a service and read its log' '
+	grep -q "^Run it as a service$" "$TOP/README" &&
+	grep -q "journalctl -u igor IGOR_PLUGIN=" "$TOP/README" &&
+	grep -q "^Troubleshooting: inotify limits$" "$TOP/README"
+'
+
+# Each inotify limit: the sysctl, and igor's message about it as README
+# quotes it (lines joined), found in the sources word for word.
+test_expect_success 'README quotes what igor says at each inotify limit, as the sources say it' '
+	tr -s " \n" "  " <"$TOP/README" >"$T/readme" &&
+	cat "$TOP"/worker/*.c "$TOP"/supervisor/*.c >"$T/sources" &&
+	missing= &&
+	for m in "cannot create an inotify instance: %s (raise sysctl fs.inotify.max_user_instances, or the open file limit)" \
+		"inotify watch limit reached (raise sysctl fs.inotify.max_user_watches)" \
+		"inotify queue overflowed; events were lost (raise fs.inotify.max_queued_events)"; do
+		grep -qF "$m" "$T/sources" || missing="$missing [source: $m]"
+		grep -qF "$(printf "%s" "$m" | sed "s/%s/Too many open files/")" "$T/readme" ||
+			missing="$missing [README: $m]"
+	done &&
+	for v in max_user_instances max_user_watches max_queued_events; do
+		grep -q "^    fs.inotify.$v = [0-9]*$" "$TOP/README" || missing="$missing [sysctl.d: $v]"
+	done &&
+	{ test -z "$missing" || { echo "missing:$missing"; false; }; }
 '
 
 test_done

@@ -149,11 +149,18 @@ test_expect_success 'an XDG_RUNTIME_DIR of another user is refused by both' '
 	! [ -e "$MARKS/xdgn" ]
 '
 
+# start_named SOCKET: igor on $P/conf listening there, in the background
+# (a function: "a && b &" would put the whole list in the background).
+start_named() {
+	IGOR_CONFIG_DIR=$P/conf "$IGOR" -vvvv -s "$1" 2>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+}
+
 test_expect_success 'a named socket may sit in a directory of another user' '
 	test_when_finished "igor_stop" &&
 	mkdir -p "$T/nob" && chown $NOBODY "$T/nob" && chmod 755 "$T/nob" &&
-	IGOR_CONFIG_DIR=$P/conf "$IGOR" -vvvv -s "$T/nob/igor.sock" 2>"$LOG" &
-	IGOR_PID=$! && track_pid $IGOR_PID &&
+	start_named "$T/nob/igor.sock" &&
 	wait_for "[ -S $T/nob/igor.sock ]" 5 &&
 	test_status 0 "$IGORCTL" -s "$T/nob/igor.sock" status
 '

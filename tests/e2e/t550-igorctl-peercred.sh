@@ -31,7 +31,7 @@ as() {
 }
 
 test_expect_setup 'setup: root igor, socket_group nobody'\''s group' '
-	chmod 711 "$T" &&
+	chmod 711 "$T" && share_build &&
 	write_conf igor.conf <<-EOF &&
 	socket_group: $(id -gn nobody)
 	EOF

@@ -80,7 +80,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
 			env "$@" IGOR_CONFIG_DIR="$T/empty" "$T/pub/igorctl" status
 	}
 	test_expect_success 'a user uses $XDG_RUNTIME_DIR/igor.sock when it exists' '
-		chmod 711 "$T" && mkdir -p "$T/xdg" "$T/empty" &&
+		chmod 711 "$T" && share_build && mkdir -p "$T/xdg" "$T/empty" &&
 		python3 -c "
 import socket, sys
 socket.socket(socket.AF_UNIX).bind(sys.argv[1])

@@ -32,6 +32,7 @@ groups_of() { # PID: its supplementary groups, sorted
 }
 
 test_expect_setup 'workers with user: start and get ready' '
+	share_build &&
 	write_conf drop.conf <<-EOF &&
 	name: drop
 	plugin: $PRIV

@@ -94,6 +94,7 @@ fi
 
 test_expect_success 'igor not running as root trusts group-writable files' '
 	command -v setpriv >/dev/null || { echo "no setpriv"; false; } &&
+	share_build &&
 	mkdir -p $T/conf2 && chmod 755 $T/conf2 &&
 	printf "name: gw2\nplugin: $L/ww.so\n" >$T/conf2/gw2.conf &&
 	chmod 666 $T/conf2/gw2.conf &&
