@@ -12,8 +12,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "announce.h"
 #include "ctlsrv.h"
 #include "log.h"
+#include "notify.h"
 #include "sink.h"
 #include "reload.h"
 #include "report.h"
@@ -144,12 +146,11 @@ static void keep_fixed_settings(struct daemon *d, struct settings *s)
 /* The daemon's reload, for SIGHUP and igorctl reload; rep (may be NULL)
  * receives what it did.  Returns 0, or -1 when the reload was refused,
  * the last line of rep then saying why. */
+static int reload_with(struct daemon *d, struct report *rep);
+
 static int daemon_reload(struct daemon *d, struct report *rep)
 {
-	struct main_conf mc;
-	struct settings s;
-	struct plugin_set set;
-	bool dir_ok;
+	int ret;
 
 	if (d->stopping) {
 		log_info("reload refused: igor is stopping");
@@ -157,6 +158,20 @@ static int daemon_reload(struct daemon *d, struct report *rep)
 		return -1;
 	}
 	log_info("reloading");
+	announce_reloading();
+	ret = reload_with(d, rep);
+	announce_reloaded();
+	return ret;
+}
+
+/* The reload itself; as daemon_reload. */
+static int reload_with(struct daemon *d, struct report *rep)
+{
+	struct main_conf mc;
+	struct settings s;
+	struct plugin_set set;
+	bool dir_ok;
+
 	if (daemon_load(d->o, d->lay, &mc, &s, &set, rep, &dir_ok) < 0) {
 		log_error("reload: the main config is broken; keeping the running configuration");
 		report_add(rep, "refused the reload: the main config is broken");
@@ -225,6 +240,7 @@ static void on_signal(struct ev_src *src, uint32_t events)
 				log_info("stopping on %s",
 					 sigabbrev_np((int)si.ssi_signo));
 				d->stop_began = now_ms();
+				announce_stopping();
 			}
 			d->stopping = true;
 			wktab_stop_all();
@@ -316,8 +332,16 @@ static void start_all(struct plugin_set *set)
 
 static void serve(struct daemon *d)
 {
+	int64_t now;
+	int wait, ann;
+
 	while (!(d->stopping && wktab_all_gone())) {
-		if (ev_once(wktab_next_timeout(now_ms())) < 0) {
+		now = now_ms();
+		wait = wktab_next_timeout(now);
+		ann = announce_tick(now);
+		if (ann >= 0 && (wait < 0 || ann < wait))
+			wait = ann;
+		if (ev_once(wait) < 0) {
 			log_errno(LOG_LVL_CRITICAL, "event loop");
 			break;
 		}
@@ -337,6 +361,10 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	bool dir_ok;
 	int ret = 1;
 
+	/* Before the log's thread starts: notify_init edits the environment,
+	 * which the thread reads (the time zone). */
+	if (notify_init() < 0)
+		log_errno(LOG_LVL_ERROR, "cannot use NOTIFY_SOCKET; the service manager will not hear from igor");
 	open_sink(&d);
 	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
 		goto out_sink;
@@ -352,6 +380,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
 		 set.n, d.s.config_dir);
 	start_all(&set);
+	announce_started();
 	serve(&d);
 	ret = 0;
 	log_info("stopped");
@@ -366,5 +395,6 @@ out_release:
 	safe_close(d.sfd);
 out_sink:
 	close_sink(&d, stop_timeout_ms);
+	notify_close();
 	return ret;
 }

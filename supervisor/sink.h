@@ -10,7 +10,10 @@
  * soft bound the sink is congested and the loop stops reading the
  * workers' records (they wait in igor_log, losing nothing); igor's own
  * lines are still taken up to the hard bound, beyond which they are
- * counted as not written.  The writer says through an eventfd when room
+ * counted as not written.  A plugin's lines stop a quarter short of the
+ * hard bound: what a dead worker left in its pipes is logged whatever
+ * the congestion, and must not crowd out igor's own line saying that
+ * it died.  The writer says through an eventfd when room
  * was freed.
  *
  * One sink per process (it is the process's log output, as log.c's
@@ -32,7 +35,7 @@
 
 enum {
 	SINK_SOFT_BYTES = 512 * 1024,      /* congested above this */
-	SINK_HARD_BYTES = 2 * 1024 * 1024, /* nothing more taken above this */
+	SINK_HARD_BYTES = 8 * 1024 * 1024, /* nothing more taken above this */
 };
 
 /* One line, as logged.  Every pointer is borrowed for the sink_put call:
@@ -59,7 +62,8 @@ int sink_open(int fd, size_t soft, size_t hard);
 
 /*
  * Queues a copy of r without blocking.  Returns 0, or -1 with errno
- * EAGAIN when the hard bound is reached (or ENOMEM, or EPIPE after
+ * EAGAIN when the hard bound is reached (three quarters of it for a
+ * plugin's line, whose source is not "igor") (or ENOMEM, or EPIPE after
  * sink_drain): nothing was taken, and the caller keeps a worker's record
  * for later or counts igor's own line with sink_count_lost.
  */

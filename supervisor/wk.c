@@ -24,6 +24,12 @@ static struct wk_ops ops;
 /* Workers in WK_STARTING and WK_QUEUED, kept by wk_handle and wk_free
  * from the transitions themselves. */
 static long n_starting, n_queued;
+static unsigned long changes;
+
+unsigned long wk_changes(void)
+{
+	return changes;
+}
 
 void wk_configure(const struct wk_settings *s, const struct wk_ops *o)
 {
@@ -339,6 +345,7 @@ void wk_handle(struct wk *w, enum wk_event ev)
 		return;
 	count(from, -1);
 	count(w->state, +1);
+	changes++;
 	wk_log(w, LOG_LVL_DEBUG, "plugin '%s': %s -> %s on %s", w->name,
 	       wk_state_name(from), wk_state_name(w->state), event_names[ev]);
 }

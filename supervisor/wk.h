@@ -146,6 +146,10 @@ void wk_log(const struct wk *w, int level, const char *fmt, ...)
 /* Does w still hold or want a process (not stopping for good, not gone)? */
 bool wk_is_wanted(const struct wk *w);
 
+/* How many times a worker changed state so far: who reports states
+ * (announce.c) looks again only when this moved. */
+unsigned long wk_changes(void);
+
 /* Is a worker waiting for its turn, and is there room for one to start? */
 bool wk_has_queued(void);
 bool wk_has_room_to_start(void);

@@ -76,12 +76,18 @@ test_when_finished() {
 $_finally"
 }
 
+_test_body() {
+	eval "$1"
+}
+
 test_expect_success() {
 	local title=$1 body=$2 rc
 	test_count=$((test_count + 1))
 	_finally=""
-	# In this shell, as git's tests do, so igor_start's IGOR_PID lasts.
-	eval "$body" >"$T/.out" 2>&1 </dev/null
+	# In this shell, as git's tests do, so igor_start's IGOR_PID lasts;
+	# in a function of its own, so a "return 1" in a body fails the test
+	# instead of leaving test_expect_success unreported.
+	_test_body "$body" >"$T/.out" 2>&1 </dev/null
 	rc=$?
 	cd "$T" || exit 1
 	eval "$_finally" >/dev/null 2>&1

@@ -6,6 +6,7 @@
  *   paths: [dir...]        watched with every event
  *   setup_return: N        setup returns N
  *   setup_hang: true       setup never returns
+ *   setup_sleep_ms: N      setup takes N ms before it goes on
  *   log_then_crash: true   logs "last words" in setup, then segfaults
  *   quiet: true            logs no EV line (nothing leaves the worker
  *                          with an event but its count)
@@ -99,6 +100,8 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 	misbehave_in_setup(c);
 	while (igor_config_bool(c, "setup_hang", false))
 		pause();
+	if (igor_config_int(c, "setup_sleep_ms", 0) > 0)
+		usleep((useconds_t)igor_config_int(c, "setup_sleep_ms", 0) * 1000);
 	if (igor_config_int(c, "setup_return", 0))
 		return (int)igor_config_int(c, "setup_return", 0);
 	in = igor_inotify_new(f, on_event, NULL);

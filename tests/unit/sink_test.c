@@ -157,7 +157,13 @@ static void test_stuck_then_resumed(void)
 	g->in_order = true;
 	for (i = 0; put_line(i, i % 2 ? "p" : NULL) == 0; i++)
 		congested |= sink_is_congested();
-	CHECK_INT(errno, EAGAIN, "the hard bound refuses with EAGAIN");
+	CHECK_INT(errno, EAGAIN, "a plugin's line is refused with EAGAIN");
+	CHECK(i % 2 == 1 && i > 300 && i < 750,
+	      "%ld lines taken before a plugin's line was refused, at three quarters of the hard bound",
+	      i);
+	while (put_line(i, NULL) == 0)
+		i++;
+	CHECK_INT(errno, EAGAIN, "igor's own lines are refused at the hard bound");
 	CHECK(i > 400 && i < 1000, "%ld lines taken before the hard bound", i);
 	CHECK(congested && sink_is_congested(), "congested above the soft bound");
 	CHECK(now_ms() - t0 < 5000, "no sink_put blocked on the stuck reader");
