@@ -24,8 +24,10 @@ unset IGOR_CONFIG IGOR_CONFIG_DIR IGOR_SOCKET IGOR_PLUGIN_DIR
 
 if [ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ]; then
 	MODE=quick REPS=1 DRAIN_ROUNDS=3 LAT_S=3 IDLE_S=3 RESTARTS=10 CRASH_S=5 FAST_S=3
+	CTR_N=20 CTR_PODS=5
 else
 	MODE=full REPS=5 DRAIN_ROUNDS=10 LAT_S=30 IDLE_S=10 RESTARTS=40 CRASH_S=30 FAST_S=10
+	CTR_N=20 CTR_PODS=20
 fi
 THRU_N=${BENCH_FILES:-100000}
 LAT_RATE=2000
@@ -36,7 +38,7 @@ DELAY_MS=10 # the restart delay the restart figure subtracts
 LIVE_MS=100 # how long a worker runs before the restart figure crashes it
 DELAY_S=$(awk -v ms="$DELAY_MS" 'BEGIN { print ms / 1000 }')
 
-for f in "$IGOR" "$PLUG" "$RAW" "$GEN" "$EXITCOST"; do
+for f in "$IGOR" "$PLUG" "$RAW" "$GEN" "$EXITCOST" "$BB/stamp"; do
 	[ -x "$f" ] || [ -f "$f" ] || { echo "bench: '$f' missing: run make bench" >&2; exit 1; }
 done
 
@@ -81,6 +83,7 @@ stop_pid() {
 
 cleanup() {
 	local p
+	eval "${BENCH_ATEXIT:-}" # podman's pods (containers.sh)
 	for p in $_pids; do
 		stop_pid "$p"
 	done
@@ -845,6 +848,10 @@ figure_command() {
 
 # ---- the report ----------------------------------------------------------------
 
+# The containers figure (containers.sh) uses the helpers above.
+# shellcheck source=containers.sh
+. "$TOP/bench/containers.sh"
+
 print_table() {
 	awk -F'\t' '
 	{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR }
@@ -880,7 +887,7 @@ main() {
 	local started res f
 	started=$(date +%s)
 	say "bench: $MODE run in $T"
-	for f in ${BENCH_ONLY:-throughput drain latency idle restart crash_loop scale log command}; do
+	for f in ${BENCH_ONLY:-throughput drain latency idle restart crash_loop scale log command containers}; do
 		"figure_$f"
 	done
 	mkdir -p "$TOP/bench/results"

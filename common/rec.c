@@ -25,6 +25,8 @@ static const struct rec_schema w2s_types[REC_TYPE_MAX] = {
 				BIT(REC_K_COOKIE) | BIT(REC_K_PATH), 0 },
 	[REC_PONG] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_OVERFLOW] = { BIT(REC_K_TYPE), 0 },
+	[REC_STATUS] = { BIT(REC_K_TYPE) | BIT(REC_K_KEY) | BIT(REC_K_SINCE),
+			 BIT(REC_K_LINE) },
 };
 
 static const struct rec_schema s2w_types[REC_TYPE_MAX] = {
@@ -45,6 +47,9 @@ static const struct rec_keydef worker_keys[REC_KEYS] = {
 	[REC_K_COOKIE] = { false, 0, UINT32_MAX },
 	[REC_K_PATH] = { true, 0, REC_PATH_MAX },
 	[REC_K_SEQ] = { false, 0, INT64_MAX },
+	[REC_K_KEY] = { true, 0, REC_STATUS_LEN },
+	[REC_K_LINE] = { true, 0, REC_STATUS_LEN },
+	[REC_K_SINCE] = { false, 0, INT64_MAX },
 };
 
 const struct rec_proto rec_w2s_proto = { w2s_types, worker_keys };

@@ -69,7 +69,7 @@ struct igor_child {
 	bool termed;       /* the timeout sent SIGTERM already */
 	struct stream out, err;
 	igor_exit_fn *on_exit;
-	igor_line_fn *on_stdout;
+	igor_line_fn *on_stdout, *on_stderr;
 	void *arg;
 	igor_timer *timer; /* the timeout; NULL without one */
 	long long timeout_ms;
@@ -149,9 +149,10 @@ static void stream_line(void *arg, char *line, size_t len)
 {
 	struct stream *s = arg;
 	struct igor_child *c = s->child;
+	igor_line_fn *fn = s == &c->out ? c->on_stdout : c->on_stderr;
 
-	if (s == &c->out && c->on_stdout) {
-		c->on_stdout(c, line, c->arg);
+	if (fn) {
+		fn(c, line, c->arg);
 		return;
 	}
 	emit_log(s->level, line, len);
@@ -225,7 +226,8 @@ static void child_exited(struct igor_child *c, int status)
 	c->pid = 0; /* reaped: its pid may be reused, never signal it again */
 	if (c->on_exit)
 		c->on_exit(c, status, c->arg);
-	c->on_stdout = NULL; /* the plugin's handle is gone: lines to the log */
+	/* The plugin's handle is gone: later lines go to the log. */
+	c->on_stdout = c->on_stderr = NULL;
 	child_release_if_done(c);
 	if (stopping && !has_unreaped())
 		stop_done();
@@ -486,6 +488,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	c->pgid = c->pid;
 	c->on_exit = a.on_exit;
 	c->on_stdout = a.on_stdout;
+	c->on_stderr = a.on_stderr;
 	c->arg = a.arg;
 	c->timeout_ms = a.timeout_ms;
 	snprintf(c->label, sizeof(c->label), "%s", a.argv[0]);

@@ -191,8 +191,8 @@ typedef struct igor_child igor_child;
  */
 typedef void igor_exit_fn(igor_child *child, int status, void *arg);
 
-/* One line of the child's stdout, without its newline; line is borrowed
- * until the callback returns. */
+/* One line of the child's stdout (or stderr, for on_stderr), without its
+ * newline; line is borrowed until the callback returns. */
 typedef void igor_line_fn(igor_child *child, const char *line, void *arg);
 
 /*
@@ -212,6 +212,8 @@ struct igor_spawn_args {
 	igor_exit_fn *on_exit;   /* NULL: nobody is told */
 	igor_line_fn *on_stdout; /* NULL: stdout lines go to the log at INFO */
 	void *arg;               /* the plugin's, passed back unchanged */
+	igor_line_fn *on_stderr; /* NULL: stderr lines go to the log at
+				    WARNING */
 };
 
 /*
@@ -219,7 +221,8 @@ struct igor_spawn_args {
  * in its own process group, in the worker's directory (the config file's),
  * with stdin from /dev/null, no signal blocked or ignored, and no fd of
  * the worker but 0-2.  Its stdout lines go to on_stdout or to the log at
- * INFO, its stderr lines to the log at WARNING, both as "plugin NAME".
+ * INFO, its stderr lines to on_stderr or to the log at WARNING, both as
+ * "plugin NAME".
  * The worker reaps it and calls on_exit.  When the worker is told to
  * stop, it sends SIGTERM to every child's process group and waits for
  * them up to 2 seconds before SIGKILL; a child of a worker that dies gets
@@ -237,6 +240,27 @@ int igor_child_kill(igor_child *child, int sig);
 
 /* The child's process id, which is also its process group id. */
 int igor_child_pid(const igor_child *child);
+
+/* ---- status lines ----------------------------------------------------- */
+
+/*
+ * Publishes a short line under key (one per container, say), shown by
+ * `igorctl status NAME` and in its JSON with the time the line's text
+ * last changed; setting the same text again keeps that time.  key is
+ * copied; fmt is printf's, and the line is cut at 200 bytes.  A worker
+ * holds at most 256 keys, each of 1 to 200 bytes; its lines go when it
+ * exits.  May be called from any thread.  Returns 0, or -1 with errno set
+ * (EINVAL: a NULL, empty or longer key, or a NULL fmt; ENOSPC: 256 other
+ * keys are held).
+ */
+int igor_status_set(igor_logger *l, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Removes key and its line; a key not held is no error.  Returns 0, or
+ * -1 with errno set (EINVAL: a bad key, as igor_status_set).
+ */
+int igor_status_clear(igor_logger *l, const char *key);
 
 #ifdef __cplusplus
 }
