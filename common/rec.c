@@ -28,6 +28,8 @@ static const struct rec_schema worker_types[REC_TYPE_MAX] = {
 	[REC_LEVEL] = { BIT(REC_K_TYPE) | BIT(REC_K_LEVEL), 0 },
 	[REC_EVENTS] = { BIT(REC_K_TYPE) | BIT(REC_K_COUNT) |
 				 BIT(REC_K_OVERFLOWS), 0 },
+	[REC_DEGRADED] = { BIT(REC_K_TYPE), BIT(REC_K_MSG) },
+	[REC_REWALK] = { BIT(REC_K_TYPE), 0 },
 };
 
 static const struct rec_keydef worker_keys[REC_KEYS] = {

@@ -46,6 +46,9 @@ enum rec_type {
 	REC_LEVEL,     /* S->W LEVEL: the supervisor's log threshold */
 	REC_EVENTS,    /* W->S COUNT, OVERFLOWS: events delivered since the
 			  last record, when the supervisor logs no DEBUG */
+	REC_DEGRADED,  /* W->S [MSG]: with MSG, directories are left unwatched
+			  (why); without, every one is watched again */
+	REC_REWALK,    /* S->W: walk the trees again if degraded (reload) */
 	REC_WORKER_TYPES,
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,

@@ -110,6 +110,7 @@ static int on_record(struct wk *w, const struct rec *r)
 	case REC_EVENTS:
 		on_events_count(w, r->num[REC_K_COUNT], r->num[REC_K_OVERFLOWS]);
 		return 0;
+	case REC_DEGRADED: return 0; /* the lead wires igorctl status */
 	case REC_PONG:
 		w->pong_seq = r->num[REC_K_SEQ];
 		return 0;

@@ -21,6 +21,7 @@
 #include "abi_log.h"
 #include "abi_spawn.h"
 #include "cfg.h"
+#include "degraded.h"
 #include "emit.h"
 #include "ino.h"
 #include "log.h"
@@ -142,6 +143,8 @@ static void handle_record(const struct rec *r)
 {
 	if (r->type == REC_PING)
 		emit_pong(r->num[REC_K_SEQ]);
+	else if (r->type == REC_REWALK)
+		degraded_rewalk();
 	else if (r->type == REC_LEVEL) {
 		abi_log_set_igor_level((int)r->num[REC_K_LEVEL]);
 		emit_set_each_event(r->num[REC_K_LEVEL] <= LOG_LVL_DEBUG);

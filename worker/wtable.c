@@ -236,6 +236,15 @@ static int rename_node(struct wnode *n, const char *name, size_t len)
 	return 0;
 }
 
+int wtable_set_name(struct wnode *n, const char *name, size_t len)
+{
+	if (n->parent) {
+		errno = EINVAL;
+		return -1;
+	}
+	return rename_node(n, name, len);
+}
+
 bool wtable_is_below(const struct wnode *n, const struct wnode *anc)
 {
 	for (; n; n = n->parent)

@@ -24,6 +24,7 @@ enum {
 	WN_ROOT = 1 << 1,      /* the root of a tree */
 	WN_MARK = 1 << 2,      /* visited by the repair walk in progress */
 	WN_HEAP_NAME = 1 << 3, /* name lives in its own allocation */
+	WN_DYING = 1 << 4,     /* a root removed, waiting for its IN_IGNORED */
 };
 
 struct wnode {
@@ -76,6 +77,10 @@ struct wnode *wtable_add(struct wtable *t, int wd, struct wnode *parent,
  */
 int wtable_move(struct wtable *t, struct wnode *n, struct wnode *parent,
 		const char *name, size_t len);
+
+/* Renames a node that has no parent (the path of a plain watch or a root).
+ * 0, or -1 with errno (EINVAL: n has a parent; ENOMEM: the name stays). */
+int wtable_set_name(struct wnode *n, const char *name, size_t len);
 
 /* Called for each node wtable_remove frees, before it is freed. */
 typedef void wtable_each_fn(struct wnode *n, void *arg);

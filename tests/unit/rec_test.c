@@ -178,7 +178,7 @@ static const struct reject_row rejects[] = {
 	  "record has no type" },
 	{ "an empty map", "a0", EBADMSG, "record has no type" },
 	{ "type 0", "a1 00 00", EPROTO, "unknown record type" },
-	{ "an unassigned type", "a1 00 0a", EPROTO, "unknown record type" },
+	{ "an unassigned type", "a1 00 14", EPROTO, "unknown record type" },
 	{ "a control type in a worker stream", "a1 00 18 20", EPROTO,
 	  "unknown record type" },
 	{ "a type past the last one", "a1 00 18 40", EPROTO,
@@ -292,6 +292,9 @@ static void build(struct rec *r, unsigned type)
 		rec_set_num(r, REC_K_COUNT, INT64_MAX);
 		rec_set_num(r, REC_K_OVERFLOWS, 0);
 		break;
+	case REC_DEGRADED:
+		rec_set_bytes(r, REC_K_MSG, "limit reached", 13);
+		break;
 	}
 }
 
@@ -317,6 +320,7 @@ static const char *const type_names[] = {
 	[REC_HELLO] = "hello", [REC_READY] = "ready", [REC_FAIL] = "fail",
 	[REC_LOG] = "log",     [REC_EVENT] = "event", [REC_PING] = "ping",
 	[REC_PONG] = "pong",   [REC_LEVEL] = "level", [REC_EVENTS] = "events",
+	[REC_DEGRADED] = "degraded", [REC_REWALK] = "rewalk",
 };
 
 static void test_round_trips(void)
