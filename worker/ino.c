@@ -19,8 +19,15 @@
 
 /* A large read buffer: fewer syscalls under load (see bench/).  Shared by
  * every instance: what one leaves unprocessed goes to its backlog. */
-enum { INO_READ_BUF = 64 * 1024 };
+enum {
+	INO_READ_BUF = 64 * 1024,
+	INO_DRAIN_MIN = 16 * 1024,   /* a walk reads the queue past this */
+	INO_DRAIN_MAX = 4096 * 1024, /* and keeps at most this much */
+};
 static char read_buf[INO_READ_BUF]
+	__attribute__((aligned(__alignof__(struct inotify_event))));
+/* ino_drain's: read_buf may be the one being processed. */
+static char drain_buf[INO_READ_BUF]
 	__attribute__((aligned(__alignof__(struct inotify_event))));
 
 /* The path of the event being delivered: ev->path points here until the
@@ -52,14 +59,20 @@ void ino_deliver_overflow(struct igor_inotify *in)
 	in->cb(&ev, in->arg);
 }
 
+static size_t queued_bytes(const struct igor_inotify *in)
+{
+	int queued = 0;
+
+	if (ioctl(in->fd, FIONREAD, &queued) < 0 || queued < 0)
+		return 0;
+	return (size_t)queued;
+}
+
 size_t ino_pending_bytes(const struct igor_inotify *in)
 {
 	size_t n = in->processing ? in->left : in->backlog.len - in->backlog.off;
-	int queued = 0;
 
-	if (ioctl(in->fd, FIONREAD, &queued) == 0 && queued > 0)
-		n += (size_t)queued;
-	return n;
+	return n + in->drained.len + queued_bytes(in);
 }
 
 /* ---- processing, in order ------------------------------------------------ */
@@ -87,6 +100,8 @@ static void dispatch(struct igor_inotify *in, const struct inotify_event *ie)
 	n = wtable_find(&in->watches, ie->wd);
 	if (!n)
 		return; /* a late event of a watch already forgotten */
+	if (in->tree && tree_is_self(in, ie))
+		return; /* a walk's own reading of a directory */
 	if (n->flags & WN_TREE) {
 		tree_on_event(in, n, ie);
 		return;
@@ -121,20 +136,17 @@ static size_t process(struct igor_inotify *in, const char *buf, size_t off,
 	return off;
 }
 
-/* Keeps len bytes of events for later; on ENOMEM they are lost, and the
- * plugin is told as for an overflow. */
-static void backlog_keep(struct igor_inotify *in, const char *p, size_t len)
+/* Appends len bytes of events to b; -1 on ENOMEM. */
+static int backlog_append(struct ino_backlog *b, const char *p, size_t len)
 {
-	struct ino_backlog *b = &in->backlog;
 	size_t have = b->len - b->off;
-	char *buf = malloc(have + len);
+	char *buf;
 
-	if (!buf) {
-		emit_logf(IGOR_ERROR, "out of memory: %zu bytes of inotify events lost",
-			  len);
-		ino_deliver_overflow(in);
-		return;
-	}
+	if (!len)
+		return 0;
+	buf = malloc(have + len);
+	if (!buf)
+		return -1;
 	if (have)
 		memcpy(buf, b->buf + b->off, have);
 	memcpy(buf + have, p, len);
@@ -142,6 +154,61 @@ static void backlog_keep(struct igor_inotify *in, const char *p, size_t len)
 	b->buf = buf;
 	b->off = 0;
 	b->len = have + len;
+	return 0;
+}
+
+static void backlog_free(struct ino_backlog *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Keeps events for later; on ENOMEM they are lost, and the plugin is told
+ * as for an overflow. */
+static void backlog_keep(struct igor_inotify *in, const char *p, size_t len)
+{
+	if (backlog_append(&in->backlog, p, len) == 0)
+		return;
+	emit_logf(IGOR_ERROR, "out of memory: %zu bytes of inotify events lost",
+		  len);
+	ino_deliver_overflow(in);
+}
+
+/* What a walk drained goes after the backlog, once nothing iterates it. */
+static void backlog_merge(struct igor_inotify *in)
+{
+	struct ino_backlog *d = &in->drained;
+
+	if (!d->len)
+		return;
+	backlog_keep(in, d->buf, d->len);
+	backlog_free(d);
+}
+
+void ino_drain(struct igor_inotify *in)
+{
+	const struct inotify_event *ie;
+	size_t off, size, start;
+	ssize_t n;
+
+	while (in->drained.len < INO_DRAIN_MAX &&
+	       queued_bytes(in) >= INO_DRAIN_MIN) {
+		n = read(in->fd, drain_buf, sizeof(drain_buf));
+		if (n <= 0)
+			return;
+		/* Runs of events to keep, copied at once. */
+		for (off = start = 0; off < (size_t)n; off += size) {
+			ie = (const void *)(drain_buf + off);
+			size = sizeof(*ie) + ie->len;
+			if (!tree_is_self(in, ie))
+				continue;
+			backlog_append(&in->drained, drain_buf + start, off - start);
+			start = off + size;
+		}
+		backlog_append(&in->drained, drain_buf + start, (size_t)n - start);
+	}
+	if (in->drained.len)
+		ino_kick(in, 0);
 }
 
 /* True once the backlog is empty. */
@@ -152,11 +219,13 @@ static bool drain_backlog(struct igor_inotify *in)
 	if (!b->len)
 		return true;
 	b->off = process(in, b->buf, b->off, b->len);
-	if (b->off < b->len)
+	if (b->off < b->len) {
+		backlog_merge(in);
 		return false;
-	free(b->buf);
-	memset(b, 0, sizeof(*b));
-	return true;
+	}
+	backlog_free(b);
+	backlog_merge(in);
+	return !b->len;
 }
 
 static void read_events(struct igor_inotify *in)
@@ -169,6 +238,7 @@ static void read_events(struct igor_inotify *in)
 	off = process(in, read_buf, 0, (size_t)n);
 	if (off < (size_t)n)
 		backlog_keep(in, read_buf + off, (size_t)n - off);
+	backlog_merge(in);
 }
 
 /* Its walk, then its backlog, then one read (when the fd is ready). */
@@ -179,6 +249,7 @@ static void ino_run(struct igor_inotify *in, bool readable)
 	if (in->running || in->paused)
 		return;
 	in->running = true;
+	backlog_merge(in);
 	if (tree_continue(in) && drain_backlog(in) && readable)
 		read_events(in);
 	if (in->tree)

@@ -39,6 +39,8 @@ struct igor_inotify {
 	struct wtable watches;
 	struct tree_state *tree; /* NULL until a tree or a recrawl flag */
 	struct ino_backlog backlog;
+	struct ino_backlog drained; /* read by a walk while events were
+				       processed: after the backlog */
 	igor_timer *kick;        /* NULL until first needed */
 	size_t left;             /* bytes read and not processed, after the
 				    event being processed */
@@ -62,6 +64,13 @@ void ino_deliver_overflow(struct igor_inotify *in);
 /* Bytes of events waiting for in: read and not processed, and in the
  * kernel's queue. */
 size_t ino_pending_bytes(const struct igor_inotify *in);
+
+/*
+ * During a walk: reads what in's queue holds (when it holds much) into
+ * memory, dropping the events the walk's own reads caused, so that they
+ * never overflow the queue; stops at INO_DRAIN_MAX bytes kept.
+ */
+void ino_drain(struct igor_inotify *in);
 
 /* Makes sure in has its kick timer.  0, or -1 with errno. */
 int ino_need_kick(struct igor_inotify *in);

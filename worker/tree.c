@@ -293,7 +293,7 @@ static void walk_entry(struct igor_inotify *in, struct walk *w,
 	/* The callback may remove what the walk holds: look again. */
 	dir = wtable_find(&in->watches, wd);
 	if (dir && wants_synthetic(w, dir)) {
-		tree_synth_add(in, wd, de->d_name, len);
+		recent_add_name(&in->tree->recent, wd, de->d_name, len);
 		ino_deliver(in, dir, IN_CREATE | IGOR_SYNTHETIC |
 			    (is_dir ? IN_ISDIR : 0), 0, de->d_name, len);
 		w->synthetic++;
@@ -324,7 +324,10 @@ static bool walk_open(struct igor_inotify *in, struct walk *w)
 		}
 		w->dir_wd = it.wd;
 		w->dir_fresh = it.fresh;
-		w->dirs++;
+		recent_add_dir(&in->tree->recent, it.wd);
+		/* Its own reads fill the queue: take them out as it goes. */
+		if (++w->dirs % TREE_DRAIN_DIRS == 0)
+			ino_drain(in);
 		return true;
 	}
 	return false;
@@ -352,6 +355,7 @@ static bool walk_step(struct igor_inotify *in, struct walk *w)
 
 bool walk_run(struct igor_inotify *in, struct walk *w, unsigned budget)
 {
+	long long until = now_ms() + TREE_SHARE_MS;
 	unsigned i;
 
 	for (i = 0; !budget || i < budget; i++) {
@@ -361,6 +365,8 @@ bool walk_run(struct igor_inotify *in, struct walk *w, unsigned budget)
 			return true;
 		if (!budget)
 			ctx_yield();
+		else if (i % 64 == 63 && now_ms() >= until)
+			return false; /* slow callbacks: the loop's turn */
 	}
 	return false;
 }
@@ -427,6 +433,7 @@ int tree_add(struct igor_inotify *in, const char *root, uint32_t mask)
 		return -1;
 	}
 	walk_run(in, w, 0);
+	tree_window(in);
 	if (w->left)
 		degraded_left(in, root, w->first_left ? w->first_left : root,
 			      w->left);
@@ -443,8 +450,7 @@ void tree_release(struct igor_inotify *in)
 	walk_free(ts->walk);
 	free(ts->moves);
 	free(ts->tops);
-	tree_synth_clear(in);
-	free(ts->synth.v);
+	recent_clear(&ts->recent);
 	free(ts);
 	in->tree = NULL;
 }

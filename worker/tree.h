@@ -56,6 +56,10 @@ bool tree_continue(struct igor_inotify *in);
  * real IN_CREATE may repeat a synthetic one). */
 void tree_account(struct igor_inotify *in, size_t bytes);
 
+/* One of the events a walk's own scan of a directory causes (IN_OPEN,
+ * IN_ACCESS, IN_CLOSE_NOWRITE of it): not delivered. */
+bool tree_is_self(struct igor_inotify *in, const struct inotify_event *ie);
+
 /* After that event was handled: the window may have closed. */
 void tree_account_done(struct igor_inotify *in);
 

@@ -15,11 +15,8 @@
  * watched and scanned as any new one.
  *
  * Synthetic creates.  A scan reports what it finds; an entry created
- * after its directory's watch was added also has a real IN_CREATE, queued
- * before the scan could see the entry (the kernel queues it while holding
- * the directory's lock, which readdir waits for).  So the names reported
- * are kept until as many bytes of events as were waiting when the walk
- * ended have been taken, and a real IN_CREATE of one of them is dropped.
+ * after its directory's watch was added also has a real IN_CREATE, which
+ * is not delivered again (recent.h says how long names are kept).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,144 +30,44 @@
 
 static struct wpath ev_path;
 
-/* ---- synthetic creates not to repeat ------------------------------------ */
-
-static uint32_t synth_hash(int wd, const char *name, size_t len)
-{
-	uint32_t h = 2166136261u ^ (uint32_t)wd;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	return h;
-}
-
-/* The link that points at (wd, name), or at the end of its chain. */
-static struct synth_entry **synth_link(struct synth *s, int wd,
-				       const char *name, size_t len)
-{
-	struct synth_entry **p;
-
-	p = &s->v[synth_hash(wd, name, len) & (s->nbuckets - 1)];
-	while (*p && !((*p)->wd == wd && strncmp((*p)->name, name, len) == 0 &&
-		       (*p)->name[len] == '\0'))
-		p = &(*p)->next;
-	return p;
-}
-
-static int synth_grow(struct synth *s)
-{
-	size_t nb = s->nbuckets ? s->nbuckets * 2 : 64, i;
-	struct synth_entry **v = calloc(nb, sizeof(*v)), *e, *next;
-
-	if (!v)
-		return -1;
-	for (i = 0; i < s->nbuckets; i++)
-		for (e = s->v[i]; e; e = next) {
-			next = e->next;
-			e->next = v[synth_hash(e->wd, e->name, strlen(e->name)) & (nb - 1)];
-			v[synth_hash(e->wd, e->name, strlen(e->name)) & (nb - 1)] = e;
-		}
-	free(s->v);
-	s->v = v;
-	s->nbuckets = nb;
-	return 0;
-}
-
-void tree_synth_add(struct igor_inotify *in, int wd, const char *name,
-		    size_t len)
-{
-	struct synth *s = &in->tree->synth;
-	struct synth_entry **p, *e;
-
-	if (s->n >= s->nbuckets && synth_grow(s) < 0)
-		return; /* out of memory: a repeat is possible, not a loss */
-	p = synth_link(s, wd, name, len);
-	if (*p)
-		return;
-	e = malloc(sizeof(*e) + len + 1);
-	if (!e)
-		return;
-	e->next = NULL;
-	e->wd = wd;
-	memcpy(e->name, name, len);
-	e->name[len] = '\0';
-	*p = e;
-	s->n++;
-}
-
-static bool synth_has(struct igor_inotify *in, int wd, const char *name,
-		      size_t len)
-{
-	struct synth *s = &in->tree->synth;
-
-	return s->n && *synth_link(s, wd, name, len);
-}
-
-static void synth_del(struct igor_inotify *in, int wd, const char *name,
-		      size_t len)
-{
-	struct synth *s = &in->tree->synth;
-	struct synth_entry **p, *e;
-
-	if (!s->n)
-		return;
-	p = synth_link(s, wd, name, len);
-	e = *p;
-	if (e) {
-		*p = e->next;
-		free(e);
-		s->n--;
-	}
-}
-
-void tree_synth_clear(struct igor_inotify *in)
-{
-	struct synth *s = &in->tree->synth;
-	struct synth_entry *e, *next;
-	size_t i;
-
-	for (i = 0; i < s->nbuckets && s->n; i++)
-		for (e = s->v[i]; e; e = next) {
-			next = e->next;
-			free(e);
-			s->n--;
-		}
-	free(s->v);
-	s->v = NULL;
-	s->nbuckets = 0;
-	s->n = 0;
-	s->window = 0;
-}
+/* ---- what walks did lately (recent.h) ---------------------------------- */
 
 void tree_account(struct igor_inotify *in, size_t bytes)
 {
-	struct synth *s = &in->tree->synth;
-
-	if (!s->n)
-		return;
-	/* The last event of the window is still checked: cleared after. */
-	s->window = s->window > bytes ? s->window - bytes : 0;
+	recent_take(&in->tree->recent, bytes);
 }
 
 void tree_account_done(struct igor_inotify *in)
 {
-	struct synth *s = &in->tree->synth;
-
-	if (s->n && !s->window && !in->tree->walk)
-		tree_synth_clear(in);
+	/* The last event of the window was still checked: cleared after. */
+	if (!in->tree->walk && recent_expired(&in->tree->recent))
+		recent_clear(&in->tree->recent);
 }
 
-/* A walk that reported names ended: they are kept for what is queued. */
-static void synth_window(struct igor_inotify *in)
+void tree_window(struct igor_inotify *in)
 {
-	struct synth *s = &in->tree->synth;
+	struct recent *r = &in->tree->recent;
 
-	if (!s->n)
+	if (recent_empty(r))
 		return;
-	s->window = ino_pending_bytes(in);
-	if (!s->window && !in->processing)
-		tree_synth_clear(in);
+	recent_window(r, ino_pending_bytes(in));
+	if (!in->processing && recent_expired(r))
+		recent_clear(r);
+}
+
+bool tree_is_self(struct igor_inotify *in, const struct inotify_event *ie)
+{
+	uint32_t m = ie->mask & ~(uint32_t)IN_ISDIR;
+	struct wnode *n, *c;
+
+	if (!in->tree || !in->tree->recent.ndirs || !(ie->mask & IN_ISDIR) ||
+	    (m != IN_OPEN && m != IN_ACCESS && m != IN_CLOSE_NOWRITE))
+		return false;
+	if (!ie->len)
+		return recent_has_dir(&in->tree->recent, ie->wd);
+	n = wtable_find(&in->watches, ie->wd);
+	c = n ? wtable_child(&in->watches, n, ie->name, strlen(ie->name)) : NULL;
+	return c && recent_has_dir(&in->tree->recent, c->wd);
 }
 
 /* ---- moves -------------------------------------------------------------- */
@@ -343,7 +240,7 @@ static void walk_finish(struct igor_inotify *in)
 	in->tree->walk = NULL;
 	if (w->kind >= WALK_REPAIR)
 		sweep(in, w);
-	synth_window(in);
+	tree_window(in);
 	walk_report(in, w);
 	if (w->overflow)
 		ino_deliver_overflow(in);
@@ -385,7 +282,7 @@ bool tree_on_overflow(struct igor_inotify *in)
 	if (!ts->ntops || ts->walk)
 		return false;
 	ts->nmoves = 0; /* their pairs went with the lost events */
-	tree_synth_clear(in);
+	recent_clear(&ts->recent);
 	if (walk_tops(in, WALK_REPAIR) < 0)
 		return false; /* out of memory: the plugin is told at once */
 	ts->walk->overflow = true;
@@ -490,15 +387,15 @@ void tree_on_event(struct igor_inotify *in, struct wnode *n,
 		return;
 	}
 	if (len && (m & (IN_CREATE | IN_MOVED_TO)) && (m & IN_ISDIR)) {
-		if ((m & IN_CREATE) && synth_has(in, n->wd, ie->name, len))
+		if ((m & IN_CREATE) && recent_has_name(&in->tree->recent, n->wd, ie->name, len))
 			return; /* reported by a scan already */
 		on_dir_arrived(in, n, ie, len);
 		return;
 	}
-	if (len && (m & IN_CREATE) && synth_has(in, n->wd, ie->name, len))
+	if (len && (m & IN_CREATE) && recent_has_name(&in->tree->recent, n->wd, ie->name, len))
 		return;
 	if (len && (m & (IN_DELETE | IN_MOVED_FROM))) {
-		synth_del(in, n->wd, ie->name, len);
+		recent_del_name(&in->tree->recent, n->wd, ie->name, len);
 		c = (m & IN_ISDIR) ? wtable_child(&in->watches, n, ie->name, len) : NULL;
 		if (c && (m & IN_MOVED_FROM))
 			moves_add(in, ie->cookie, c->wd);

@@ -11,11 +11,14 @@
 #include <stdint.h>
 
 #include "ino.h"
+#include "recent.h"
 #include "tree.h"
 #include "wtable.h"
 
 enum {
-	TREE_STEPS = 4096,   /* entries a walk takes per turn of the loop */
+	TREE_STEPS = 4096,   /* entries a walk takes per turn of the loop, */
+	TREE_SHARE_MS = 50,  /* or milliseconds, whichever comes first */
+	TREE_DRAIN_DIRS = 16, /* a walk reads the queue this often */
 	TREE_SETTLE_MS = 10, /* a directory whose IN_MOVED_TO has not come
 				by then, with the queue empty, left its tree */
 	/* What the walks need of every directory, whatever the mask. */
@@ -57,25 +60,11 @@ struct tree_move {
 	long long since_ms;
 };
 
-/* (wd, name) of a synthetic create; chained in a hash set. */
-struct synth_entry {
-	struct synth_entry *next;
-	int wd;
-	char name[];
-};
-
-struct synth {
-	struct synth_entry **v;
-	size_t n, nbuckets;
-	size_t window; /* bytes of events to take before no real IN_CREATE
-			  can repeat a synthetic one */
-};
-
 struct tree_state {
 	struct walk *walk; /* the instance's walk in progress, or NULL */
 	struct tree_move *moves;
 	size_t nmoves;
-	struct synth synth;
+	struct recent recent;
 	int *tops;         /* roots, and plain watches with IGOR_RECRAWL */
 	size_t ntops;
 	bool retry_due;    /* a retry asked for while a walk ran */
@@ -94,9 +83,8 @@ bool walk_run(struct igor_inotify *in, struct walk *w, unsigned budget);
 
 /* tree_ev.c */
 void tree_moves_forget(struct igor_inotify *in, int wd);
-void tree_synth_add(struct igor_inotify *in, int wd, const char *name,
-		    size_t len);
-void tree_synth_clear(struct igor_inotify *in);
+/* A walk ended: what it did is kept for the events waiting now. */
+void tree_window(struct igor_inotify *in);
 /* Starts the walk of a directory that appeared (wd: its new watch). */
 void tree_walk_new(struct igor_inotify *in, int wd);
 
