@@ -10,6 +10,7 @@
  *   later: true          adds the tree from a timer after setup, in the
  *                        loop, where a long walk must answer the watchdog
  *   quiet: true          logs only overflows and the "tree" lines
+ *   mute: PREFIX         does not log events of names starting with it
  *   sleep_us: N          sleeps N microseconds in each callback
  *   pause_on: NAME       igor_inotify_pause on an event named NAME ...
  *   resume_ms: N         ... and igor_inotify_resume N ms later
@@ -30,7 +31,7 @@ const int igor_plugin_abi = IGOR_PLUGIN_ABI;
 static igor_logger *log_;
 static igor_inotify *in;
 static igor_timer *later, *resume;
-static const char *root, *pause_on, *rm_on;
+static const char *root, *pause_on, *rm_on, *mute;
 static uint32_t mask;
 static long long sleep_us, resume_ms;
 static int root_wd = -1;
@@ -70,7 +71,8 @@ static void on_resume(igor_timer *t, void *arg)
 static void on_event(const struct igor_event *ev, void *arg)
 {
 	(void)arg;
-	if (!quiet || (ev->mask & IN_Q_OVERFLOW))
+	if ((!quiet && !(mute && strncmp(ev->name, mute, strlen(mute)) == 0)) ||
+	    (ev->mask & IN_Q_OVERFLOW))
 		igor_info(log_, "EV wd=%d mask=0x%x%s cookie=%u name='%s' path='%s'",
 			  ev->wd, ev->mask & ~IGOR_SYNTHETIC,
 			  ev->mask & IGOR_SYNTHETIC ? " synthetic" : "",
@@ -93,6 +95,7 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 	if (igor_config_bool(c, "recrawl", false))
 		mask |= IGOR_RECRAWL;
 	quiet = igor_config_bool(c, "quiet", false);
+	mute = igor_config_str(c, "mute", NULL);
 	sleep_us = igor_config_int(c, "sleep_us", 0);
 	pause_on = igor_config_str(c, "pause_on", NULL);
 	resume_ms = igor_config_int(c, "resume_ms", 100);
