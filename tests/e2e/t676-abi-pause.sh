@@ -1,5 +1,6 @@
 #!/bin/bash
 # igor_inotify_pause and igor_inotify_resume (SPEC.md, "Added since"):
+# (the worker is stopped while files are made, so they come in one read)
 # while an instance is paused no callback of it runs, the events already
 # read and those in the kernel's queue wait, in order; a queue that
 # overflows meanwhile ends in IN_Q_OVERFLOW after the events it held.
@@ -24,7 +25,11 @@ test_expect_setup 'a plugin that pauses on p1 and resumes 300 ms later' '
 '
 
 test_expect_success 'events read with the one that paused wait for the resume, in order' '
+	pid=$(worker_pid pause) &&
+	kill -STOP $pid &&
+	test_when_finished "kill -CONT $pid" &&
 	touch "$W/p1" "$W/p2" "$W/p3" &&
+	kill -CONT $pid &&
 	wait_for "log_has \"plugin pause: EV .* name=.p3.\"" 10 &&
 	p1=$(line_of "name=.p1.") && ps=$(line_of "plugin pause: pause: 0") &&
 	rs=$(line_of "plugin pause: resume: 0") &&
