@@ -1,9 +1,10 @@
 #!/bin/bash
 # igor_inotify_pause and igor_inotify_resume (SPEC.md, "Added since"):
-# (the worker is stopped while files are made, so they come in one read)
 # while an instance is paused no callback of it runs, the events already
 # read and those in the kernel's queue wait, in order; a queue that
 # overflows meanwhile ends in IN_Q_OVERFLOW after the events it held.
+# The worker is stopped while the first files are made, so that they come
+# in one read.
 . "$(dirname "$0")/lib.sh"
 
 W=$T/w
