@@ -345,11 +345,13 @@ out_free:
 }
 
 /* The watch is a directory of one of in's trees: it stays the tree's, so
- * the tree's own bits go back at once. */
+ * the tree's own bits go back at once (path resolved as the plugin asked,
+ * so that it names the same inode again). */
 static int keep_tree_watch(struct igor_inotify *in, const char *path,
-			   struct wnode *n)
+			   uint32_t mask, struct wnode *n)
 {
-	if (inotify_add_watch(in->fd, path, tree_kmask(n)) < 0)
+	if (inotify_add_watch(in->fd, path, tree_kmask(n) |
+			      (mask & (IN_ONLYDIR | IN_DONT_FOLLOW))) < 0)
 		return -1;
 	return n->wd;
 }
@@ -373,7 +375,7 @@ int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask)
 		return -1;
 	n = wtable_find(&in->watches, wd);
 	if (n && (n->flags & WN_TREE))
-		return keep_tree_watch(in, path, n);
+		return keep_tree_watch(in, path, kmask, n);
 	if (!n)
 		n = wtable_add(&in->watches, wd, NULL, path, strlen(path));
 	else if (strcmp(n->name, path) != 0)

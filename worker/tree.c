@@ -23,8 +23,7 @@ static struct wpath walk_path;
 
 uint32_t tree_kmask(const struct wnode *n)
 {
-	return (wtable_root(n)->mask & IN_ALL_EVENTS) | TREE_KMASK |
-	       IN_ONLYDIR | IN_DONT_FOLLOW;
+	return (wtable_root(n)->mask & IN_ALL_EVENTS) | TREE_KMASK;
 }
 
 int tree_state_get(struct igor_inotify *in)
@@ -145,7 +144,8 @@ int tree_watch_new(struct igor_inotify *in, struct wnode *dir,
 	*out = NULL;
 	if (!path)
 		return -1;
-	r = watch_dir(in, path, tree_kmask(dir), &wd);
+	r = watch_dir(in, path, tree_kmask(dir) | IN_ONLYDIR | IN_DONT_FOLLOW,
+		      &wd);
 	if (r < 0)
 		return -1;
 	if (r == 1) {
@@ -373,6 +373,31 @@ bool walk_run(struct igor_inotify *in, struct walk *w, unsigned budget)
 
 /* ---- the ABI's add_tree ------------------------------------------------- */
 
+/*
+ * A root added again: its new mask decides what is delivered; bits it
+ * adds are added to the kernel's mask of every directory of the tree
+ * (those it drops are filtered out, not taken away).
+ */
+static void tree_widen(struct igor_inotify *in, struct wnode *root,
+		       uint32_t mask)
+{
+	uint32_t more = mask & IN_ALL_EVENTS & ~tree_kmask(root);
+	struct wnode *n = NULL;
+	const char *path;
+	int wd;
+
+	root->mask = mask;
+	while (more && (n = wtable_next(root, n))) {
+		path = wtable_path(n, "", 0, &walk_path);
+		wd = path ? inotify_add_watch(in->fd, path, IN_MASK_ADD | more |
+					      IN_ONLYDIR |
+					      (n->parent ? IN_DONT_FOLLOW : 0)) : -1;
+		if (wd >= 0 && wd != n->wd && !wtable_find(&in->watches, wd))
+			inotify_rm_watch(in->fd, wd); /* moved meanwhile */
+		ctx_yield();
+	}
+}
+
 /* The watch of a new root; -1 with errno when root cannot be one. */
 static struct wnode *root_watch(struct igor_inotify *in, const char *root,
 				uint32_t mask)
@@ -389,8 +414,7 @@ static struct wnode *root_watch(struct igor_inotify *in, const char *root,
 			errno = EEXIST;
 			return NULL;
 		}
-		n->mask = mask; /* a root again: its new mask */
-		inotify_add_watch(in->fd, root, kmask);
+		tree_widen(in, n, mask);
 		return n;
 	}
 	n = wtable_add(&in->watches, wd, NULL, root, strlen(root));

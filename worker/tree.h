@@ -21,7 +21,7 @@
 
 #include "ino.h"
 
-/* The kernel mask of the watches of n's tree. */
+/* The event bits of the kernel's mask of the watches of n's tree. */
 uint32_t tree_kmask(const struct wnode *n);
 
 /* The body of igor_inotify_add_tree. */
