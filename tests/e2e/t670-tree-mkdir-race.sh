@@ -48,8 +48,7 @@ test_expect_success 'synthetic events count in EVENTS' '
 '
 
 test_expect_success 'the worker holds one watch per directory, no more' '
-	pid=$(worker_pid race) &&
-	test $(cat /proc/$pid/fdinfo/* | grep -c "^inotify wd:") -eq $((RUNS * 10 + 1))
+	test $(inotify_watches "$(worker_pid race)") -eq $((RUNS * 10 + 1))
 '
 
 igor_stop

@@ -10,9 +10,7 @@ W=$T/w
 CHAIN=c1/c2/c3/c4/c5/c6/c7/c8/c9
 
 # The inotify watches the worker holds, from the kernel's own list.
-watches() {
-	cat /proc/"$(worker_pid moves)"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'
-}
+watches() { inotify_watches "$(worker_pid moves)"; }
 
 ev_line() { # NAME PATH: the line of the event on NAME with that path
 	grep "plugin moves: EV wd=[0-9]* mask=0x[0-9a-f]*\( synthetic\)\{0,1\} cookie=[0-9]* name='$1' path='$2'\$" "$LOG"

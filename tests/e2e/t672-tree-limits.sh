@@ -52,12 +52,7 @@ test_expect_success 'add_tree still returned the root, and the watched part work
 
 test_expect_success 'after room is made, the repair of an overflow watches the rest, and says so' '
 	rm -rf "$W/a" &&
-	max=$(cat /proc/sys/fs/inotify/max_queued_events) &&
-	pid=$(worker_pid limit) &&
-	kill -STOP $pid &&
-	test_when_finished "kill -CONT $pid" &&
-	(cd "$W" && seq -f "g%g" $((max + 100)) | xargs touch) &&
-	kill -CONT $pid &&
+	overflow_while_stopped limit "$W" g &&
 	wait_for "log_has \"WARNING plugin limit: inotify queue overflowed: walked\"" 20 &&
 	wait_for "log_has \"INFO plugin limit: every directory of every tree is watched again\"" 10 &&
 	: >"$W/b/30/after" && : >"$W/b/1/after" &&

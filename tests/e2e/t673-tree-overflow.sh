@@ -14,12 +14,7 @@ R=$T/r
 MAX=$(cat /proc/sys/fs/inotify/max_queued_events)
 mkdir -p "$W/flood" "$W/gone/sub" "$W/m/deep" "$R/flood"
 
-watches() { # PLUGIN
-	cat /proc/"$(worker_pid "$1")"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'
-}
-
-# flood DIR N: N files in DIR, as fast as xargs goes
-flood() { (cd "$1" && seq -f "f%g" "$2" | xargs touch); }
+watches() { inotify_watches "$(worker_pid "$1")"; }
 
 test_expect_setup 'two trees: one plain, one with IGOR_RECRAWL' '
 	write_conf repair.conf <<-EOF &&
@@ -44,7 +39,7 @@ test_expect_success 'what changed while events were lost is repaired before the 
 	pid=$(worker_pid repair) &&
 	kill -STOP $pid &&
 	test_when_finished "kill -CONT $pid" &&
-	flood "$W/flood" $((MAX + 100)) &&
+	(cd "$W/flood" && seq -f "f%g" $((MAX + 100)) | xargs touch) &&
 	mkdir -p "$W/new/a/b" && rm -rf "$W/gone" && mv "$W/m" "$W/moved" &&
 	kill -CONT $pid &&
 	wait_for "log_has \"plugin repair: EV wd=-1 mask=0x4000\"" 20 &&
@@ -63,11 +58,7 @@ test_expect_success 'after the repair, events of new and moved directories carry
 
 test_expect_success 'with IGOR_RECRAWL, every entry comes again as a synthetic create, then the overflow' '
 	n=$((MAX + 100)) &&
-	pid=$(worker_pid recrawl) &&
-	kill -STOP $pid &&
-	test_when_finished "kill -CONT $pid" &&
-	flood "$R/flood" $n &&
-	kill -CONT $pid &&
+	overflow_while_stopped recrawl "$R/flood" &&
 	wait_for "log_has \"plugin recrawl: EV wd=-1 mask=0x4000\"" 20 &&
 	sed -n "s/.*plugin recrawl: EV wd=[0-9]* mask=0x100\( synthetic\)\{0,1\} cookie=0 name=.\(f[0-9]*\). path=.*/\2/p" "$LOG" |
 		sort -u >seen &&

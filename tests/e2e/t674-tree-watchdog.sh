@@ -46,7 +46,7 @@ test_expect_success "igor_inotify_add_tree of $N directories from the loop, watc
 	pid=$(worker_pid walk) &&
 	wait_for "log_has \"plugin walk: tree wd=1 in\"" 30 &&
 	sed -n "s/.*plugin walk: tree wd=1 in \([0-9]*\) ms/measured: add_tree of $N directories took \1 ms/p" "$LOG" &&
-	test $(cat /proc/$pid/fdinfo/* | grep -c "^inotify wd:") -eq $((N + 1)) &&
+	test $(inotify_watches $pid) -eq $((N + 1)) &&
 	observe_for 1.5 &&
 	no_watchdog_kill walk $pid
 '

@@ -71,12 +71,7 @@ test_expect_success 'exec.so runs a command for each of 3000 files written at on
 '
 
 test_expect_success 'an overflow of the kernel queue is logged with the watched paths' '
-	max=$(cat /proc/sys/fs/inotify/max_queued_events) &&
-	pid=$(worker_pid burst) &&
-	kill -STOP $pid &&
-	test_when_finished "kill -CONT $pid" &&
-	(cd "$C/in" && seq -f "z%g" $((max + 100)) | xargs touch) &&
-	kill -CONT $pid &&
+	overflow_while_stopped burst "$C/in" z &&
 	wait_for "log_has \"WARNING plugin burst: events were lost (the kernel.s inotify queue overflowed): their commands did not run; watched: .in.\$\"" 20
 '
 
