@@ -353,6 +353,24 @@ static int path_reserve(struct wpath *buf, size_t need)
  * ending in '/' ("/", "dir/") or empty joins without another '/', as
  * paths of plain watches always did.
  */
+/* The common case, a plain watch: one pass. */
+static const char *path_of_top(const struct wnode *n, const char *name,
+			       size_t len, struct wpath *buf)
+{
+	size_t l = strlen(n->name), total = l;
+	bool slash = len && l && n->name[l - 1] != '/';
+
+	total += len + slash;
+	if (path_reserve(buf, total + 1) < 0)
+		return NULL;
+	memcpy(buf->p, n->name, l);
+	buf->p[l] = '/';
+	memcpy(buf->p + l + slash, name, len);
+	buf->p[total] = '\0';
+	buf->len = total;
+	return buf->p;
+}
+
 const char *wtable_path(const struct wnode *n, const char *name, size_t len,
 			struct wpath *buf)
 {
@@ -360,6 +378,9 @@ const char *wtable_path(const struct wnode *n, const char *name, size_t len,
 	size_t total = 0, l;
 	bool bare; /* the root needs no '/' after it */
 	char *end;
+
+	if (!n->parent)
+		return path_of_top(n, name, len, buf);
 
 	for (m = n; m->parent; m = m->parent)
 		total += strlen(m->name) + 1;
