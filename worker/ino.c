@@ -445,7 +445,6 @@ int igor_inotify_resume(igor_inotify *in)
 	if (ev_mod(in->fd, &in->src, EPOLLIN) < 0)
 		return -1;
 	in->paused = false;
-	if (in->backlog.len || tree_walking(in))
-		ino_kick(in, 0);
+	ino_kick(in, 0); /* what waited: a walk, the backlog, moves */
 	return 0;
 }
