@@ -35,10 +35,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "emit.h"
 #include "ev.h"
 #include "igor/plugin.h"
-#include "ctx.h"
 #include "loop.h"
 #include "util.h"
 

@@ -14,9 +14,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "ev.h"
 #include "igor/plugin.h"
-#include "ctx.h"
 #include "util.h"
 
 struct igor_timer {
