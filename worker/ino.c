@@ -191,7 +191,7 @@ void ino_drain(struct igor_inotify *in)
 	size_t off, size, start;
 	ssize_t n;
 
-	while (in->drained.len < INO_DRAIN_MAX &&
+	while (!in->paused && in->drained.len < INO_DRAIN_MAX &&
 	       queued_bytes(in) >= INO_DRAIN_MIN) {
 		n = read(in->fd, drain_buf, sizeof(drain_buf));
 		if (n <= 0)

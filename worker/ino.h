@@ -68,7 +68,8 @@ size_t ino_pending_bytes(const struct igor_inotify *in);
 /*
  * During a walk: reads what in's queue holds (when it holds much) into
  * memory, dropping the events the walk's own reads caused, so that they
- * never overflow the queue; stops at INO_DRAIN_MAX bytes kept.
+ * never overflow the queue; stops at INO_DRAIN_MAX bytes kept.  A paused
+ * instance is not read.
  */
 void ino_drain(struct igor_inotify *in);
 
