@@ -464,17 +464,3 @@ int tree_add(struct igor_inotify *in, const char *root, uint32_t mask)
 	walk_free(w);
 	return wd;
 }
-
-void tree_release(struct igor_inotify *in)
-{
-	struct tree_state *ts = in->tree;
-
-	if (!ts)
-		return;
-	walk_free(ts->walk);
-	free(ts->moves);
-	free(ts->tops);
-	recent_clear(&ts->recent);
-	free(ts);
-	in->tree = NULL;
-}

@@ -70,7 +70,4 @@ long long tree_settle(struct igor_inotify *in);
 /* While degraded: walks in's trees again to add what is missing. */
 void tree_retry(struct igor_inotify *in);
 
-/* Frees in's tree state (at exit, for the leak checkers). */
-void tree_release(struct igor_inotify *in);
-
 #endif /* IGOR_WORKER_TREE_H */
