@@ -40,7 +40,7 @@ test_expect_success 'events read with the one that paused wait for the resume, i
 '
 
 test_expect_success 'a queue that overflows while paused: its events, then IN_Q_OVERFLOW, after the resume' '
-	sed -i "s/^resume_ms: 300/resume_ms: 3000/" "$T/conf/pause.conf" &&
+	sed -i "s|^resume_ms: 300|resume_file: $T/go|" "$T/conf/pause.conf" &&
 	rm -f "$W"/p* &&
 	igor_stop && igor_start && wait_ready pause &&
 	max=$(cat /proc/sys/fs/inotify/max_queued_events) &&
@@ -48,6 +48,7 @@ test_expect_success 'a queue that overflows while paused: its events, then IN_Q_
 	wait_for "log_has \"plugin pause: pause: 0\"" 5 &&
 	(cd "$W" && seq -f "f%g" $((max + 100)) | xargs touch) &&
 	: >"$W/last" &&
+	: >"$T/go" &&
 	wait_for "log_has \"plugin pause: EV wd=-1 mask=0x4000\"" 20 &&
 	rs=$(line_of "plugin pause: resume: 0") &&
 	ov=$(line_of "plugin pause: EV wd=-1 mask=0x4000") &&

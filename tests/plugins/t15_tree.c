@@ -13,7 +13,8 @@
  *   mute: PREFIX         does not log events of names starting with it
  *   sleep_us: N          sleeps N microseconds in each callback
  *   pause_on: NAME       igor_inotify_pause on an event named NAME ...
- *   resume_ms: N         ... and igor_inotify_resume N ms later
+ *   resume_ms: N         ... and igor_inotify_resume N ms later, or
+ *   resume_file: PATH    ... once PATH exists (looked for every 50 ms)
  *   rm_on: NAME          igor_inotify_rm_watch(root) on an event named NAME
  * After add_tree it logs "tree wd=W" (or "tree failed: ERRNO TEXT") and
  * the time the call took.
@@ -31,7 +32,7 @@ const int igor_plugin_abi = IGOR_PLUGIN_ABI;
 static igor_logger *log_;
 static igor_inotify *in;
 static igor_timer *later, *resume;
-static const char *root, *pause_on, *rm_on, *mute;
+static const char *root, *pause_on, *rm_on, *mute, *resume_file;
 static uint32_t mask;
 static long long sleep_us, resume_ms;
 static int root_wd = -1;
@@ -64,7 +65,11 @@ static void on_later(igor_timer *t, void *arg)
 
 static void on_resume(igor_timer *t, void *arg)
 {
-	(void)t, (void)arg;
+	(void)arg;
+	if (resume_file && access(resume_file, F_OK) != 0) {
+		igor_timer_arm(t, 50);
+		return;
+	}
 	igor_info(log_, "resume: %d", igor_inotify_resume(in));
 }
 
@@ -81,7 +86,7 @@ static void on_event(const struct igor_event *ev, void *arg)
 		usleep((useconds_t)sleep_us);
 	if (pause_on && strcmp(ev->name, pause_on) == 0) {
 		igor_info(log_, "pause: %d", igor_inotify_pause(in));
-		igor_timer_arm(resume, resume_ms);
+		igor_timer_arm(resume, resume_file ? 50 : resume_ms);
 	}
 	if (rm_on && strcmp(ev->name, rm_on) == 0)
 		igor_info(log_, "rm: %d", igor_inotify_rm_watch(in, root_wd));
@@ -99,6 +104,7 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 	sleep_us = igor_config_int(c, "sleep_us", 0);
 	pause_on = igor_config_str(c, "pause_on", NULL);
 	resume_ms = igor_config_int(c, "resume_ms", 100);
+	resume_file = igor_config_str(c, "resume_file", NULL);
 	rm_on = igor_config_str(c, "rm_on", NULL);
 	in = igor_inotify_new(f, on_event, NULL);
 	resume = igor_timer_new(f, on_resume, NULL);
