@@ -27,11 +27,13 @@ static const struct rec_schema w2s_types[REC_TYPE_MAX] = {
 	[REC_OVERFLOW] = { BIT(REC_K_TYPE), 0 },
 	[REC_STATUS] = { BIT(REC_K_TYPE) | BIT(REC_K_KEY) | BIT(REC_K_SINCE),
 			 BIT(REC_K_LINE) },
+	[REC_DEGRADED] = { BIT(REC_K_TYPE), BIT(REC_K_MSG) },
 };
 
 static const struct rec_schema s2w_types[REC_TYPE_MAX] = {
 	[REC_PING] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_LEVEL] = { BIT(REC_K_TYPE) | BIT(REC_K_LEVEL), 0 },
+	[REC_REWALK] = { BIT(REC_K_TYPE), 0 },
 };
 
 /* Both directions share the key numbers and their kinds. */

@@ -59,6 +59,9 @@ enum rec_type {
 			      IN_Q_OVERFLOW): events were lost */
 	REC_STATUS,    /* W->S KEY, [LINE], SINCE: a plugin's status line;
 			  no LINE: the key is cleared */
+	REC_DEGRADED,  /* W->S [MSG]: with MSG, directories are left unwatched
+			  (why); without, every one is watched again */
+	REC_REWALK,    /* S->W: walk the trees again if degraded (reload) */
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,
 	REC_TYPE_MAX = 64

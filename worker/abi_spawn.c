@@ -35,10 +35,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "emit.h"
 #include "ev.h"
 #include "igor/plugin.h"
-#include "ino.h"
 #include "linebuf.h"
 #include "loop.h"
 #include "spawn.h"
@@ -188,8 +188,9 @@ static void on_stream_ready(struct ev_src *src, uint32_t events)
 	struct igor_child *c = s->child;
 
 	(void)events;
-	if (!c || !c->in_use)
-		return; /* a stale wake-up of a recycled child */
+	if (!c || !c->in_use || ctx_gated())
+		return; /* a stale wake-up of a recycled child; or inside a
+			   walk, where its lines wait for the loop */
 	if (stream_read(s) == 0)
 		child_release_if_done(c);
 }
@@ -233,12 +234,27 @@ static void child_exited(struct igor_child *c, int status)
 		stop_done();
 }
 
+static void on_reap_later(igor_timer *t, void *arg)
+{
+	(void)t, (void)arg;
+	abi_spawn_on_sigchld();
+}
+
 void abi_spawn_on_sigchld(void)
 {
+	static igor_timer *later;
 	struct igor_child *c, *next;
 	int status;
 	pid_t r;
 
+	if (ctx_gated()) {
+		/* Inside a walk: exit callbacks wait for the loop. */
+		if (!later)
+			later = igor_timer_new(ctx_factory(), on_reap_later, NULL);
+		if (later)
+			igor_timer_arm(later, 0);
+		return;
+	}
 	for (c = live; c; c = next) {
 		next = c->next;
 		if (!c->pid)
@@ -328,7 +344,7 @@ void abi_spawn_stop(void)
 		return;
 	}
 	kill_all(SIGTERM);
-	stop_timer = igor_timer_new(ino_factory(), on_stop_grace, NULL);
+	stop_timer = igor_timer_new(ctx_factory(), on_stop_grace, NULL);
 	if (!stop_timer || igor_timer_arm(stop_timer, SPAWN_STOP_GRACE_MS) < 0) {
 		kill_all(SIGKILL);
 		stop_done();
@@ -435,7 +451,7 @@ static void child_watch(struct igor_child *c)
 	}
 	if (c->timeout_ms <= 0)
 		return;
-	c->timer = igor_timer_new(ino_factory(), on_timeout, c);
+	c->timer = igor_timer_new(ctx_factory(), on_timeout, c);
 	if (c->timer && igor_timer_arm(c->timer, c->timeout_ms) < 0) {
 		igor_timer_free(c->timer);
 		c->timer = NULL;
@@ -468,7 +484,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	struct igor_child *c;
 	int fds[3] = { -1, -1, -1 };
 
-	if (f != ino_factory() || args_copy(args, &a) < 0) {
+	if (f != ctx_factory() || args_copy(args, &a) < 0) {
 		errno = EINVAL;
 		return NULL;
 	}

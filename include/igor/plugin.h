@@ -83,6 +83,49 @@ int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask);
  */
 int igor_inotify_rm_watch(igor_inotify *in, int wd);
 
+/* ---- trees, and pausing an instance ------------------------------------ */
+
+/*
+ * Bits of igor's own, outside the kernel's IN_* bits.  IGOR_SYNTHETIC is
+ * set in the mask of an event the worker made itself: an IN_CREATE (with
+ * IN_ISDIR for a directory) for an entry found in a directory that
+ * appeared in a tree, or found again after an overflow.  IGOR_RECRAWL, in
+ * the mask given to igor_inotify_add_tree or igor_inotify_add_watch, asks
+ * that after an IN_Q_OVERFLOW every entry under that watch be delivered as
+ * such a synthetic event before the overflow itself.
+ */
+#define IGOR_SYNTHETIC 0x00400000u
+#define IGOR_RECRAWL 0x00200000u
+
+/*
+ * Watches root and every directory below it, and returns after the whole
+ * walk (the worker keeps answering the watchdog meanwhile), so what is
+ * created after it returns is seen.  root is copied.  Events whose bits
+ * are outside mask are not delivered, except synthetic creates, the
+ * root's IN_IGNORED and overflows; each carries the wd of the directory
+ * it happened in and its full path.  A directory that appears in the tree
+ * is watched first, then scanned, and each entry found there is delivered
+ * as IN_CREATE | IGOR_SYNTHETIC (with IN_ISDIR for a directory), parents
+ * before children, so every entry gets one IN_CREATE, real or synthetic.
+ * igor_inotify_rm_watch of the returned wd removes the whole tree.
+ * Returns the root's watch descriptor, or -1 with errno set (ENOSPC:
+ * the watch limit; EEXIST: root is already watched otherwise by this
+ * instance).
+ */
+int igor_inotify_add_tree(igor_inotify *in, const char *root, uint32_t mask);
+
+/*
+ * Stops reading in: its events wait in the kernel's queue (up to
+ * fs.inotify.max_queued_events, then IN_Q_OVERFLOW) until
+ * igor_inotify_resume.  Events already read wait too, so no callback of in
+ * follows the one that paused it.  Returns 0, or -1 with errno set.
+ */
+int igor_inotify_pause(igor_inotify *in);
+
+/* Reads in again, from where it stopped.  Returns 0, or -1 with errno
+ * set. */
+int igor_inotify_resume(igor_inotify *in);
+
 /* ---- config ----------------------------------------------------------- */
 
 /*

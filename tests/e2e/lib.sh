@@ -342,3 +342,23 @@ children_of() {
 fd_count() {
 	ls /proc/"$1"/fd 2>/dev/null | wc -l
 }
+
+# inotify_watches PID: the inotify watches PID holds, from the kernel's list.
+inotify_watches() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'
+}
+
+# overflow_while_stopped NAME DIR [PREFIX]: more entries than
+# max_queued_events made in DIR (PREFIX1, PREFIX2, ...; default f) while
+# plugin NAME's worker is stopped, so its queue overflows.  The sysctl is
+# machine-wide: tests never lower it.
+overflow_while_stopped() {
+	local pid n rc
+	pid=$(worker_pid "$1") &&
+	n=$(($(cat /proc/sys/fs/inotify/max_queued_events) + 100)) &&
+	kill -STOP "$pid" || return 1
+	(cd "$2" && seq -f "${3:-f}%g" "$n" | xargs touch)
+	rc=$?
+	kill -CONT "$pid"
+	return $rc
+}

@@ -313,6 +313,9 @@ static void build(struct rec *r, unsigned type)
 		rec_set_bytes(r, REC_K_LINE, "running", 7);
 		rec_set_num(r, REC_K_SINCE, 1795000000);
 		break;
+	case REC_DEGRADED:
+		rec_set_bytes(r, REC_K_MSG, "limit reached", 13);
+		break;
 	}
 }
 
@@ -350,6 +353,8 @@ static const struct {
 	{ REC_STATUS, "status", &rec_w2s_proto },
 	{ REC_PING, "ping", &rec_s2w_proto },
 	{ REC_LEVEL, "level", &rec_s2w_proto },
+	{ REC_DEGRADED, "degraded", &rec_w2s_proto },
+	{ REC_REWALK, "rewalk", &rec_s2w_proto },
 };
 
 static void test_round_trips(void)
@@ -468,7 +473,7 @@ static void test_encode_rejects(void)
 /* The worker's types, in the order a stream of them is checked. */
 static const unsigned w2s_types[] = {
 	REC_HELLO, REC_READY, REC_FAIL, REC_LOG, REC_EVENT, REC_PONG,
-	REC_OVERFLOW, REC_STATUS,
+	REC_OVERFLOW, REC_STATUS, REC_DEGRADED,
 };
 
 /* Encodes one of each worker type into b; returns how many. */
