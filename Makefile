@@ -49,7 +49,8 @@ INC_common     := -Icommon
 INC_supervisor := -Icommon -Isupervisor
 INC_worker     := -Icommon -Iworker -Iinclude
 INC_plugins    := -Iinclude -Iplugins/lib
-INC_tests      := -Icommon -Isupervisor -Iworker -Iinclude -Itests/unit
+INC_tests      := -Icommon -Isupervisor -Iworker -Iinclude -Itests/unit \
+		  -Iplugins/containers
 
 PATHS_DEFS := -DIGOR_VERSION='"$(VERSION)"' \
 	-DIGOR_BINDIR='"$(BINDIR)"' \
@@ -168,10 +169,15 @@ $(B)/igor-worker: $(call obj,worker/main.c $(WK_SRC)) $(B)/libcommon.a worker/ex
 		$(filter %.o %.a,$^) $(DEPS_LIBS) -ldl
 
 # Plugins see only the public header, exactly like a stranger's plugin.
+# A plugin's own modules, in plugins/NAME/, are compiled into it alone.
 $(B)/plugins/%.so: plugins/%.c $(PLUGIN_LIB) $(wildcard plugins/lib/*.h) include/igor/plugin.h $(B)/FLAGS
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  PLUGIN  $@")
-	$(Q)$(CC) $(CFLAGS_ALL) $(INC_plugins) -shared -fPIC $(LDFLAGS_ALL) -o $@ $< $(PLUGIN_LIB)
+	$(Q)$(CC) $(CFLAGS_ALL) $(INC_plugins) -Iplugins/$* -shared -fPIC $(LDFLAGS_ALL) -o $@ $< \
+		$(wildcard plugins/$*/*.c) $(PLUGIN_LIB)
+
+PLUGIN_OWN := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard plugins/*/))))
+$(foreach p,$(PLUGIN_OWN),$(eval $(B)/plugins/$(p).so: $(wildcard plugins/$(p)/*.[ch])))
 
 $(B)/tests/plugins/%.so: tests/plugins/%.c include/igor/plugin.h $(B)/FLAGS
 	@mkdir -p $(@D)
@@ -195,8 +201,11 @@ $(B)/igor.service: igor.service.in $(B)/PATHS
 
 $(B)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(B)/libsup.a $(B)/libwk.a $(B)/libcommon.a
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_ALL) $(INC_tests) $(call paths_defs,$<) $(LDFLAGS_ALL) -o $@ $< \
+	$(Q)$(CC) $(CFLAGS_ALL) $(INC_tests) $(call paths_defs,$<) $(LDFLAGS_ALL) -o $@ $(filter %.c,$^) \
 		$(B)/libsup.a $(B)/libwk.a $(B)/libcommon.a $(DEPS_LIBS) -ldl
+
+# containers.so's decision is a pure function, tested on its own.
+$(B)/tests/unit/ctr_decide_test: plugins/containers/ctr_decide.c plugins/containers/ctr_decide.h
 
 unit-tests: $(UNIT_TESTS)
 test-plugins: $(TEST_PLUGINS)

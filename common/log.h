@@ -1,5 +1,6 @@
 /*
- * log: levels, the one line format, and the stderr sink.
+ * log: levels, the one line format with its escaping, and where lines go:
+ * straight to stderr, or to the output a program installs (igor's sink).
  *
  * A line reads "2026-11-25T15:04:05.123 INFO plugin web: message": local
  * time to the millisecond, the level, the source ("igor" or "plugin

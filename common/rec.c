@@ -25,11 +25,15 @@ static const struct rec_schema w2s_types[REC_TYPE_MAX] = {
 				BIT(REC_K_COOKIE) | BIT(REC_K_PATH), 0 },
 	[REC_PONG] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_OVERFLOW] = { BIT(REC_K_TYPE), 0 },
+	[REC_STATUS] = { BIT(REC_K_TYPE) | BIT(REC_K_KEY) | BIT(REC_K_SINCE),
+			 BIT(REC_K_LINE) },
+	[REC_DEGRADED] = { BIT(REC_K_TYPE), BIT(REC_K_MSG) },
 };
 
 static const struct rec_schema s2w_types[REC_TYPE_MAX] = {
 	[REC_PING] = { BIT(REC_K_TYPE) | BIT(REC_K_SEQ), 0 },
 	[REC_LEVEL] = { BIT(REC_K_TYPE) | BIT(REC_K_LEVEL), 0 },
+	[REC_REWALK] = { BIT(REC_K_TYPE), 0 },
 };
 
 /* Both directions share the key numbers and their kinds. */
@@ -45,6 +49,9 @@ static const struct rec_keydef worker_keys[REC_KEYS] = {
 	[REC_K_COOKIE] = { false, 0, UINT32_MAX },
 	[REC_K_PATH] = { true, 0, REC_PATH_MAX },
 	[REC_K_SEQ] = { false, 0, INT64_MAX },
+	[REC_K_KEY] = { true, 0, REC_STATUS_LEN },
+	[REC_K_LINE] = { true, 0, REC_STATUS_LEN },
+	[REC_K_SINCE] = { false, 0, INT64_MAX },
 };
 
 const struct rec_proto rec_w2s_proto = { w2s_types, worker_keys };

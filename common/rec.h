@@ -36,6 +36,8 @@ enum {
 	REC_MSG_MAX = 8192, /* bytes of a log message; longer ones are cut */
 	REC_PATH_MAX = 4 * 4096, /* bytes of an event's path: PATH_MAX four
 				    times over, room for any joined path */
+	REC_STATUS_KEYS = 256, /* status lines a worker may hold at once */
+	REC_STATUS_LEN = 200,  /* bytes of a status key, and of its line */
 };
 
 /* Record types.  W->S: worker to supervisor; S->W: the other way.  Each
@@ -55,6 +57,11 @@ enum rec_type {
 	/* 9 is retired: a batched event count, which the counter page replaced */
 	REC_OVERFLOW = 10, /* W->S an instance's queue overflowed (its
 			      IN_Q_OVERFLOW): events were lost */
+	REC_STATUS,    /* W->S KEY, [LINE], SINCE: a plugin's status line;
+			  no LINE: the key is cleared */
+	REC_DEGRADED,  /* W->S [MSG]: with MSG, directories are left unwatched
+			  (why); without, every one is watched again */
+	REC_REWALK,    /* S->W: walk the trees again if degraded (reload) */
 	/* the control protocol's types (ctl.h) start here */
 	REC_CTL_BASE = 32,
 	REC_TYPE_MAX = 64
@@ -74,6 +81,9 @@ enum rec_key {
 	REC_K_PATH,   /* bytes */
 	REC_K_SEQ,
 	/* 11 and 12 are retired: the batched count's keys */
+	REC_K_KEY = 13, /* bytes */
+	REC_K_LINE,     /* bytes */
+	REC_K_SINCE,
 	/* the control protocol's keys (ctl.h) start here */
 	REC_K_CTL_BASE = 16,
 	REC_KEYS = 40

@@ -10,7 +10,7 @@ BENCH_STAGE := $(abspath $(BENCH_B))/stage
 BENCH_PC     = PKG_CONFIG_LIBDIR=$(BENCH_STAGE)$(PKGCONFIGDIR) \
 	PKG_CONFIG_PATH= PKG_CONFIG_SYSROOT_DIR=$(BENCH_STAGE) $(PKG_CONFIG)
 BENCH_TOOLS := $(BENCH_B)/rawwatch $(BENCH_B)/gen $(BENCH_B)/exitcost \
-	$(BENCH_B)/benchplugin.so
+	$(BENCH_B)/stamp $(BENCH_B)/benchplugin.so
 
 .PHONY: bench-tools
 
@@ -20,7 +20,7 @@ $(BENCH_B)/stage.stamp: $(PROGRAMS) $(PLUGINS) $(B)/igor.pc include/igor/plugin.
 	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(BENCH_STAGE) >/dev/null
 	$(Q)touch $@
 
-$(BENCH_B)/rawwatch $(BENCH_B)/gen $(BENCH_B)/exitcost: $(BENCH_B)/%: bench/%.c bench/bench_out.h
+$(BENCH_B)/rawwatch $(BENCH_B)/gen $(BENCH_B)/exitcost $(BENCH_B)/stamp: $(BENCH_B)/%: bench/%.c bench/bench_out.h
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  CC      $@")
 	$(Q)$(CC) $(CFLAGS_ALL) -Ibench -o $@ $<

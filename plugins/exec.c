@@ -10,10 +10,17 @@
  *   command: [make-thumbnail, "{path}"]
  *   timeout: 60                # seconds; SIGTERM, then SIGKILL 5 s later
  *   max_running: 4             # more wait in a queue of at most 1000
+ *   recursive: false           # true: each path as a tree
  *
  * {path}, {name}, {dir} and {event} are replaced inside each argument, and
  * the command sees them as IGOR_PATH, IGOR_NAME, IGOR_DIR and IGOR_EVENT.
  * No shell ever sees them: a name is one argument, whatever it holds.
+ * With recursive, {dir} is the configured path the event is below, and
+ * {path} the event's full path.
+ *
+ * While the queue is full the inotify instance is paused: a burst waits
+ * in the kernel's queue instead of being dropped here, and it resumes once
+ * the queue is half empty.  Only an IN_Q_OVERFLOW loses events.
  * A plugin runs in its own worker, so its state is file-static.
  */
 #include <errno.h>
@@ -33,6 +40,8 @@ enum {
 	EXEC_TIMEOUT_MS = 60000,
 	EXEC_MAX_RUNNING = 4,
 	EXEC_QUEUE_MAX = 1000,
+	EXEC_RESUME_AT = EXEC_QUEUE_MAX / 2, /* paused until the queue is
+						 down to this */
 };
 
 /* The event's variables, in this order in vars[] and a job's env. */
@@ -64,6 +73,7 @@ static struct {
 	long long running;
 	struct job *queue, **queue_tail;
 	size_t queued;
+	bool recursive, paused;
 	unsigned long long dropped, dropped_now;
 } ex;
 
@@ -133,6 +143,12 @@ static void job_start_next(void)
 		ex.queued--;
 		job_start(j);
 	}
+	if (ex.paused && ex.queued <= EXEC_RESUME_AT) {
+		if (igor_inotify_resume(ex.in) == 0)
+			ex.paused = false;
+		igor_info(ex.log, "the queue is down to %zu: reading events again",
+			   ex.queued);
+	}
 	if (ex.dropped_now && ex.queued < EXEC_QUEUE_MAX) {
 		igor_warning(ex.log, "the queue has room again; %llu events were dropped while it was full (%llu in all)",
 			     ex.dropped_now, ex.dropped);
@@ -140,7 +156,24 @@ static void job_start_next(void)
 	}
 }
 
-/* Runs j now, or queues it, or drops it when the queue is full. */
+/* Stops reading events while the queue is full: they wait in the
+ * kernel's queue. */
+static void queue_full(void)
+{
+	if (ex.paused)
+		return;
+	if (igor_inotify_pause(ex.in) < 0) {
+		igor_warning(ex.log, "cannot pause the inotify instance: %s",
+			     strerror(errno));
+		return;
+	}
+	ex.paused = true;
+	igor_info(ex.log, "queue full (%d waiting, %lld running): events wait in the kernel's queue until it is half empty",
+		  EXEC_QUEUE_MAX, ex.running);
+}
+
+/* Runs j now, or queues it; drops it only when the queue is full anyway
+ * (a pause that failed). */
 static void job_submit(struct job *j)
 {
 	if (ex.running < ex.max_running) {
@@ -158,7 +191,8 @@ static void job_submit(struct job *j)
 	j->next = NULL;
 	*ex.queue_tail = j;
 	ex.queue_tail = &j->next;
-	ex.queued++;
+	if (++ex.queued >= EXEC_QUEUE_MAX)
+		queue_full();
 }
 
 /* "NAME=value" strings of the event, in a NULL-terminated array. */
@@ -207,24 +241,49 @@ static struct job *job_new(const struct igor_event *ev, const char *dir)
 	return j;
 }
 
-static const char *dir_of(int wd)
+/* The configured directory of ev: its watch's, or with recursive the
+ * longest configured path its path is below. */
+static const char *dir_of(const struct igor_event *ev)
 {
-	size_t i;
+	const char *best = NULL;
+	size_t i, len, best_len = 0;
 
 	for (i = 0; i < ex.ndirs; i++)
-		if (ex.dirs[i].wd == wd)
+		if (ex.dirs[i].wd == ev->wd)
 			return ex.dirs[i].path;
-	return NULL;
+	for (i = 0; ex.recursive && ev->path && i < ex.ndirs; i++) {
+		len = strlen(ex.dirs[i].path);
+		if (len > best_len && strncmp(ev->path, ex.dirs[i].path, len) == 0 &&
+		    (ev->path[len] == '/' || ex.dirs[i].path[len - 1] == '/')) {
+			best = ex.dirs[i].path;
+			best_len = len;
+		}
+	}
+	return best;
+}
+
+/* Logs an overflow with what the instance watches. */
+static void log_overflow(void)
+{
+	char paths[1024];
+	size_t i, n = 0;
+
+	paths[0] = '\0';
+	for (i = 0; i < ex.ndirs && n < sizeof(paths); i++)
+		n += (size_t)snprintf(paths + n, sizeof(paths) - n, "%s'%s'",
+				      i ? ", " : "", ex.dirs[i].path);
+	igor_warning(ex.log, "events were lost (the kernel's inotify queue overflowed): their commands did not run; watched: %s",
+		     paths);
 }
 
 static void on_event(const struct igor_event *ev, void *arg)
 {
-	const char *dir = dir_of(ev->wd);
+	const char *dir = dir_of(ev);
 	struct job *j;
 
 	(void)arg;
 	if (ev->mask & IN_Q_OVERFLOW) {
-		igor_warning(ex.log, "events were lost: their commands did not run");
+		log_overflow();
 		return;
 	}
 	if (!(ev->mask & ex.events) || !dir || !ev->path)
@@ -281,6 +340,7 @@ static int read_config(const igor_config *conf)
 		igor_error(ex.log, "'match' must be a shell glob such as '*.txt'");
 		return -1;
 	}
+	ex.recursive = igor_config_bool(conf, "recursive", false);
 	ex.max_running = igor_config_int(conf, "max_running", EXEC_MAX_RUNNING);
 	if (igor_config_get(conf, "max_running") &&
 	    igor_config_int(conf, "max_running", 0) < 1) {
@@ -305,14 +365,18 @@ static int watch_paths(const igor_config *paths, uint32_t mask)
 		const char *path = igor_config_value(igor_config_at(paths, i));
 
 		ex.dirs[i].path = path;
-		ex.dirs[i].wd = path ? igor_inotify_add_watch(ex.in, path, mask) : -1;
+		ex.dirs[i].wd = !path ? -1
+			: ex.recursive ? igor_inotify_add_tree(ex.in, path, mask)
+				       : igor_inotify_add_watch(ex.in, path, mask);
 		if (ex.dirs[i].wd < 0) {
 			igor_error(ex.log, "cannot watch '%s': %s",
 				   path ? path : "(not a path)",
 				   path ? strerror(errno) : "not a string");
 			return -1;
 		}
-		igor_info(ex.log, "watching '%s'", path);
+		igor_info(ex.log, ex.recursive
+			  ? "watching '%s' and every directory below it"
+			  : "watching '%s'", path);
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
  *   plugin: log.so
  *   paths: [watched]           # directories or files
  *   events: [create, delete]   # optional; default: every event
+ *   recursive: true            # optional: each path as a tree
  */
 #include <errno.h>
 #include <string.h>
@@ -55,6 +56,7 @@ int setup(const igor_config *config, igor_logger *log,
 	  igor_inotify_factory *inotify)
 {
 	const igor_config *paths = igor_config_get(config, "paths");
+	bool tree = igor_config_bool(config, "recursive", false);
 	igor_inotify *in;
 	uint32_t mask;
 	size_t i;
@@ -74,12 +76,14 @@ int setup(const igor_config *config, igor_logger *log,
 	for (i = 0; i < igor_config_len(paths); i++) {
 		const char *path = igor_config_value(igor_config_at(paths, i));
 
-		if (!path || igor_inotify_add_watch(in, path, mask) < 0) {
+		if (!path || (tree ? igor_inotify_add_tree(in, path, mask)
+				   : igor_inotify_add_watch(in, path, mask)) < 0) {
 			igor_error(log, "cannot watch '%s': %s",
 				   path ? path : "(not a path)", strerror(errno));
 			return 1;
 		}
-		igor_info(log, "watching '%s'", path);
+		igor_info(log, tree ? "watching '%s' and every directory below it"
+				    : "watching '%s'", path);
 	}
 	return 0;
 }

@@ -97,6 +97,8 @@ int wkrec_handle(struct wk *w, const struct rec *r)
 	case REC_PONG:
 		w->pong_seq = rec_num(r, REC_K_SEQ);
 		return 0;
+	case REC_STATUS:
+		return 0;
 	}
 	wkrec_protocol_error(w, "record type not sent by workers");
 	return -1;

@@ -35,10 +35,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "emit.h"
 #include "ev.h"
 #include "igor/plugin.h"
-#include "ino.h"
 #include "linebuf.h"
 #include "loop.h"
 #include "spawn.h"
@@ -69,7 +69,7 @@ struct igor_child {
 	bool termed;       /* the timeout sent SIGTERM already */
 	struct stream out, err;
 	igor_exit_fn *on_exit;
-	igor_line_fn *on_stdout;
+	igor_line_fn *on_stdout, *on_stderr;
 	void *arg;
 	igor_timer *timer; /* the timeout; NULL without one */
 	long long timeout_ms;
@@ -149,9 +149,10 @@ static void stream_line(void *arg, char *line, size_t len)
 {
 	struct stream *s = arg;
 	struct igor_child *c = s->child;
+	igor_line_fn *fn = s == &c->out ? c->on_stdout : c->on_stderr;
 
-	if (s == &c->out && c->on_stdout) {
-		c->on_stdout(c, line, c->arg);
+	if (fn) {
+		fn(c, line, c->arg);
 		return;
 	}
 	emit_log(s->level, line, len);
@@ -187,8 +188,9 @@ static void on_stream_ready(struct ev_src *src, uint32_t events)
 	struct igor_child *c = s->child;
 
 	(void)events;
-	if (!c || !c->in_use)
-		return; /* a stale wake-up of a recycled child */
+	if (!c || !c->in_use || ctx_gated())
+		return; /* a stale wake-up of a recycled child; or inside a
+			   walk, where its lines wait for the loop */
 	if (stream_read(s) == 0)
 		child_release_if_done(c);
 }
@@ -225,18 +227,34 @@ static void child_exited(struct igor_child *c, int status)
 	c->pid = 0; /* reaped: its pid may be reused, never signal it again */
 	if (c->on_exit)
 		c->on_exit(c, status, c->arg);
-	c->on_stdout = NULL; /* the plugin's handle is gone: lines to the log */
+	/* The plugin's handle is gone: later lines go to the log. */
+	c->on_stdout = c->on_stderr = NULL;
 	child_release_if_done(c);
 	if (stopping && !has_unreaped())
 		stop_done();
 }
 
+static void on_reap_later(igor_timer *t, void *arg)
+{
+	(void)t, (void)arg;
+	abi_spawn_on_sigchld();
+}
+
 void abi_spawn_on_sigchld(void)
 {
+	static igor_timer *later;
 	struct igor_child *c, *next;
 	int status;
 	pid_t r;
 
+	if (ctx_gated()) {
+		/* Inside a walk: exit callbacks wait for the loop. */
+		if (!later)
+			later = igor_timer_new(ctx_factory(), on_reap_later, NULL);
+		if (later)
+			igor_timer_arm(later, 0);
+		return;
+	}
 	for (c = live; c; c = next) {
 		next = c->next;
 		if (!c->pid)
@@ -326,7 +344,7 @@ void abi_spawn_stop(void)
 		return;
 	}
 	kill_all(SIGTERM);
-	stop_timer = igor_timer_new(ino_factory(), on_stop_grace, NULL);
+	stop_timer = igor_timer_new(ctx_factory(), on_stop_grace, NULL);
 	if (!stop_timer || igor_timer_arm(stop_timer, SPAWN_STOP_GRACE_MS) < 0) {
 		kill_all(SIGKILL);
 		stop_done();
@@ -433,7 +451,7 @@ static void child_watch(struct igor_child *c)
 	}
 	if (c->timeout_ms <= 0)
 		return;
-	c->timer = igor_timer_new(ino_factory(), on_timeout, c);
+	c->timer = igor_timer_new(ctx_factory(), on_timeout, c);
 	if (c->timer && igor_timer_arm(c->timer, c->timeout_ms) < 0) {
 		igor_timer_free(c->timer);
 		c->timer = NULL;
@@ -466,7 +484,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	struct igor_child *c;
 	int fds[3] = { -1, -1, -1 };
 
-	if (f != ino_factory() || args_copy(args, &a) < 0) {
+	if (f != ctx_factory() || args_copy(args, &a) < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -486,6 +504,7 @@ igor_child *igor_spawn(igor_inotify_factory *f,
 	c->pgid = c->pid;
 	c->on_exit = a.on_exit;
 	c->on_stdout = a.on_stdout;
+	c->on_stderr = a.on_stderr;
 	c->arg = a.arg;
 	c->timeout_ms = a.timeout_ms;
 	snprintf(c->label, sizeof(c->label), "%s", a.argv[0]);

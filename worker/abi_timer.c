@@ -14,9 +14,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "ev.h"
 #include "igor/plugin.h"
-#include "ino.h"
 #include "util.h"
 
 struct igor_timer {
@@ -39,6 +39,8 @@ static void on_timer_ready(struct ev_src *src, uint32_t events)
 	uint64_t ticks;
 
 	(void)events;
+	if (ctx_gated())
+		return; /* inside a walk: it stays ready for the loop */
 	/* Disarming resets the count: a cancelled expiry reads EAGAIN. */
 	if (read(t->fd, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks))
 		return;
@@ -73,7 +75,7 @@ igor_timer *igor_timer_new(igor_inotify_factory *f, igor_timer_fn *cb,
 {
 	struct igor_timer *t;
 
-	if (f != ino_factory() || !cb) {
+	if (f != ctx_factory() || !cb) {
 		errno = EINVAL;
 		return NULL;
 	}

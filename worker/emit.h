@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct rec;
+
 enum { EMIT_DELAY_MS = 10 };
 
 /* Starts emitting on fd (kept open by emit).  0, or -1 with errno. */
@@ -31,6 +33,10 @@ int emit_vlogf(int level, const char *fmt, va_list ap)
 int emit_logf(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int emit_pong(int64_t seq);
+
+/* Sends r (its bytes borrowed for the call) after what is queued, now;
+ * for records built elsewhere, such as abi_status's. */
+int emit_record(const struct rec *r);
 
 /*
  * Each event as its own record (with its path), or only counted: the

@@ -8,241 +8,286 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "ctx.h"
 #include "emit.h"
-#include "ev.h"
+#include "tree.h"
 #include "util.h"
 
-/* One watch: its descriptor and the path it was added with (owned). */
-struct watch {
-	int wd; /* 0: empty slot; wds start at 1 */
-	char *path;
-	size_t len; /* of path, so no event measures it again */
+/* A large read buffer: fewer syscalls under load (see bench/).  Shared by
+ * every instance: what one leaves unprocessed goes to its backlog. */
+enum {
+	INO_READ_BUF = 64 * 1024,
+	INO_DRAIN_MIN = 16 * 1024,   /* a walk reads the queue past this */
+	INO_DRAIN_MAX = 4096 * 1024, /* and keeps at most this much */
 };
-
-/* Open addressing, linear probing; cap is a power of two. */
-struct watch_table {
-	struct watch *v;
-	size_t n, cap;
-};
-
-struct igor_inotify {
-	struct ev_src src; /* first: the loop hands it back */
-	int fd;
-	igor_event_fn *cb;
-	void *arg;
-	struct watch_table watches;
-};
-
-struct igor_inotify_factory {
-	int unused;
-};
-
-static struct igor_inotify_factory factory;
-
-/* A large read buffer: fewer syscalls under load (see bench/). */
-enum { INO_READ_BUF = 64 * 1024 };
 static char read_buf[INO_READ_BUF]
 	__attribute__((aligned(__alignof__(struct inotify_event))));
+/* ino_drain's: read_buf may be the one being processed. */
+static char drain_buf[INO_READ_BUF]
+	__attribute__((aligned(__alignof__(struct inotify_event))));
+
+/* The path of the event being delivered: ev->path points here until the
+ * callback returns (no delivery happens inside another). */
+static struct wpath deliver_path;
 
 igor_inotify_factory *ino_factory(void)
 {
-	return &factory;
+	return ctx_factory();
 }
 
-static size_t slot_of(const struct watch_table *t, int wd)
+void ino_deliver(struct igor_inotify *in, const struct wnode *n,
+		 uint32_t mask, uint32_t cookie, const char *name, size_t len)
 {
-	size_t i = ((size_t)wd * 2654435761u) & (t->cap - 1);
+	struct igor_event ev = { n->wd, mask, cookie, name, NULL };
 
-	while (t->v[i].wd && t->v[i].wd != wd)
-		i = (i + 1) & (t->cap - 1);
-	return i;
-}
-
-static struct watch *watch_find(struct watch_table *t, int wd)
-{
-	struct watch *w;
-
-	if (!t->cap)
-		return NULL;
-	w = &t->v[slot_of(t, wd)];
-	return w->wd ? w : NULL;
-}
-
-static int watch_grow(struct watch_table *t)
-{
-	struct watch_table bigger = { NULL, 0, t->cap ? t->cap * 2 : 16 };
-	size_t i;
-
-	bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-	if (!bigger.v)
-		return -1;
-	for (i = 0; i < t->cap; i++)
-		if (t->v[i].wd)
-			bigger.v[slot_of(&bigger, t->v[i].wd)] = t->v[i];
-	bigger.n = t->n;
-	free(t->v);
-	*t = bigger;
-	return 0;
-}
-
-/*
- * Paths replaced while a callback runs: its event may point at one
- * (plugin.h: valid until the callback returns), so they are freed after.
- */
-static bool delivering;
-static char **retired;
-static size_t n_retired;
-
-static int path_retire(char *path)
-{
-	char **more;
-
-	if (!delivering) {
-		free(path);
-		return 0;
-	}
-	more = realloc(retired, (n_retired + 1) * sizeof(*retired));
-	if (!more)
-		return -1;
-	retired = more;
-	retired[n_retired++] = path;
-	return 0;
-}
-
-static void paths_free_retired(void)
-{
-	while (n_retired)
-		free(retired[--n_retired]);
-}
-
-/* Sets wd's path, taking path (freed on failure too). */
-static int watch_set(struct watch_table *t, int wd, char *path)
-{
-	struct watch *w;
-
-	if ((t->n + 1) * 4 > t->cap * 3 && watch_grow(t) < 0) {
-		free(path);
-		return -1;
-	}
-	w = &t->v[slot_of(t, wd)];
-	if (w->wd && strcmp(w->path, path) == 0) {
-		free(path); /* a new mask: the path an event may hold stays */
-		return 0;
-	}
-	if (w->wd) {
-		if (path_retire(w->path) < 0) {
-			free(path); /* out of memory: the old name of the
-				       same inode stays, and the watch */
-			return 0;
-		}
-	} else {
-		w->wd = wd;
-		t->n++;
-	}
-	w->path = path;
-	w->len = strlen(path);
-	return 0;
-}
-
-/* Deletes wd, moving later entries of its probe run back into place. */
-static void watch_forget(struct watch_table *t, int wd)
-{
-	size_t i, j;
-	struct watch moved;
-
-	if (!watch_find(t, wd))
-		return;
-	i = slot_of(t, wd);
-	free(t->v[i].path);
-	t->v[i].wd = 0;
-	t->n--;
-	for (j = (i + 1) & (t->cap - 1); t->v[j].wd; j = (j + 1) & (t->cap - 1)) {
-		moved = t->v[j];
-		t->v[j].wd = 0;
-		t->v[slot_of(t, moved.wd)] = moved;
-	}
-}
-
-/* A scratch buffer for joined paths, reused across events. */
-static char *join_buf;
-static size_t join_cap;
-
-/* dir + '/' + name in join_buf; its length in *len. */
-static const char *join(const char *dir, size_t dlen, const char *name,
-			size_t nlen, size_t *len)
-{
-	size_t need = dlen + 1 + nlen + 1;
-	char *p;
-
-	if (need > join_cap) {
-		p = realloc(join_buf, need);
-		if (!p)
-			return NULL;
-		join_buf = p;
-		join_cap = need;
-	}
-	memcpy(join_buf, dir, dlen);
-	p = join_buf + dlen;
-	if (dlen && dir[dlen - 1] != '/')
-		*p++ = '/';
-	memcpy(p, name, nlen);
-	p[nlen] = '\0';
-	*len = (size_t)(p - join_buf) + nlen;
-	return join_buf;
-}
-
-static void deliver(struct igor_inotify *in, const struct inotify_event *ie)
-{
-	struct igor_event ev = { ie->wd, ie->mask, ie->cookie, "", NULL };
-	struct watch *w = NULL;
-	size_t len = 0;
-
-	if (ie->wd >= 0)
-		w = watch_find(&in->watches, ie->wd);
-	if (ie->len)
-		ev.name = ie->name;
-	if (w && ie->len)
-		ev.path = join(w->path, w->len, ie->name, strlen(ie->name), &len);
-	else if (w)
-		ev.path = w->path, len = w->len;
-	if (ie->mask & IN_Q_OVERFLOW)
-		ev.wd = -1;
-	else if (!w)
-		return; /* a late event of a watch already forgotten */
-	if (ev.wd >= 0 && !ev.path)
+	ev.path = wtable_path(n, name, len, &deliver_path);
+	if (!ev.path)
 		return; /* out of memory joining: nothing sane to deliver */
-	if (ev.wd == -1)
-		emit_overflow();
-	else
-		emit_event(ev.wd, ev.mask, ev.cookie, ev.path, len);
-	delivering = true;
+	emit_event(ev.wd, mask, cookie, ev.path, deliver_path.len);
 	in->cb(&ev, in->arg);
-	delivering = false;
-	paths_free_retired();
+}
+
+void ino_deliver_overflow(struct igor_inotify *in)
+{
+	struct igor_event ev = { -1, IN_Q_OVERFLOW, 0, "", NULL };
+
+	emit_overflow();
+	in->cb(&ev, in->arg);
+}
+
+static size_t queued_bytes(const struct igor_inotify *in)
+{
+	int queued = 0;
+
+	if (ioctl(in->fd, FIONREAD, &queued) < 0 || queued < 0)
+		return 0;
+	return (size_t)queued;
+}
+
+size_t ino_pending_bytes(const struct igor_inotify *in)
+{
+	size_t n = in->processing ? in->left : in->backlog.len - in->backlog.off;
+
+	return n + in->drained.len + queued_bytes(in);
+}
+
+/* ---- processing, in order ------------------------------------------------ */
+
+static void forget_plain(struct igor_inotify *in, int wd)
+{
+	struct wnode *n = wtable_find(&in->watches, wd);
+
+	if (!n || (n->flags & WN_TREE))
+		return;
+	if (in->tree)
+		tree_forget_top(in, wd);
+	wtable_remove(&in->watches, n, NULL, NULL);
+}
+
+static void dispatch(struct igor_inotify *in, const struct inotify_event *ie)
+{
+	struct wnode *n;
+
+	if (ie->mask & IN_Q_OVERFLOW) {
+		if (!in->tree || !tree_on_overflow(in))
+			ino_deliver_overflow(in);
+		return;
+	}
+	n = wtable_find(&in->watches, ie->wd);
+	if (!n)
+		return; /* a late event of a watch already forgotten */
+	if (in->tree && tree_is_self(in, ie))
+		return; /* a walk's own reading of a directory */
+	if (n->flags & WN_TREE) {
+		tree_on_event(in, n, ie);
+		return;
+	}
+	ino_deliver(in, n, ie->mask, ie->cookie, ie->len ? ie->name : "",
+		    ie->len ? strlen(ie->name) : 0);
 	if (ie->mask & IN_IGNORED)
-		watch_forget(&in->watches, ie->wd);
+		forget_plain(in, ie->wd);
+}
+
+/* Processes the events of buf from off, until the end, a pause or a walk
+ * that has not finished; returns where it stopped. */
+static size_t process(struct igor_inotify *in, const char *buf, size_t off,
+		      size_t len)
+{
+	const struct inotify_event *ie;
+	size_t size;
+
+	in->processing = true;
+	while (off < len && !in->paused && !tree_walking(in)) {
+		ie = (const void *)(buf + off);
+		size = sizeof(*ie) + ie->len;
+		off += size;
+		in->left = len - off;
+		if (in->tree)
+			tree_account(in, size);
+		dispatch(in, ie);
+		if (in->tree)
+			tree_account_done(in);
+	}
+	in->processing = false;
+	return off;
+}
+
+/* Appends len bytes of events to b; -1 on ENOMEM. */
+static int backlog_append(struct ino_backlog *b, const char *p, size_t len)
+{
+	size_t have = b->len - b->off;
+	char *buf;
+
+	if (!len)
+		return 0;
+	buf = malloc(have + len);
+	if (!buf)
+		return -1;
+	if (have)
+		memcpy(buf, b->buf + b->off, have);
+	memcpy(buf + have, p, len);
+	free(b->buf);
+	b->buf = buf;
+	b->off = 0;
+	b->len = have + len;
+	return 0;
+}
+
+static void backlog_free(struct ino_backlog *b)
+{
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Keeps events for later; on ENOMEM they are lost, and the plugin is told
+ * as for an overflow. */
+static void backlog_keep(struct igor_inotify *in, const char *p, size_t len)
+{
+	if (backlog_append(&in->backlog, p, len) == 0)
+		return;
+	emit_logf(IGOR_ERROR, "out of memory: %zu bytes of inotify events lost",
+		  len);
+	ino_deliver_overflow(in);
+}
+
+/* What a walk drained goes after the backlog, once nothing iterates it. */
+static void backlog_merge(struct igor_inotify *in)
+{
+	struct ino_backlog *d = &in->drained;
+
+	if (!d->len)
+		return;
+	backlog_keep(in, d->buf, d->len);
+	backlog_free(d);
+}
+
+void ino_drain(struct igor_inotify *in)
+{
+	const struct inotify_event *ie;
+	size_t off, size, start;
+	ssize_t n;
+
+	while (!in->paused && in->drained.len < INO_DRAIN_MAX &&
+	       queued_bytes(in) >= INO_DRAIN_MIN) {
+		n = read(in->fd, drain_buf, sizeof(drain_buf));
+		if (n <= 0)
+			return;
+		/* Runs of events to keep, copied at once. */
+		for (off = start = 0; off < (size_t)n; off += size) {
+			ie = (const void *)(drain_buf + off);
+			size = sizeof(*ie) + ie->len;
+			if (!tree_is_self(in, ie))
+				continue;
+			backlog_append(&in->drained, drain_buf + start, off - start);
+			start = off + size;
+		}
+		backlog_append(&in->drained, drain_buf + start, (size_t)n - start);
+	}
+	if (in->drained.len)
+		ino_kick(in, 0);
+}
+
+/* True once the backlog is empty. */
+static bool drain_backlog(struct igor_inotify *in)
+{
+	struct ino_backlog *b = &in->backlog;
+
+	if (!b->len)
+		return true;
+	b->off = process(in, b->buf, b->off, b->len);
+	if (b->off < b->len) {
+		backlog_merge(in);
+		return false;
+	}
+	backlog_free(b);
+	backlog_merge(in);
+	return !b->len;
+}
+
+static void read_events(struct igor_inotify *in)
+{
+	ssize_t n = read(in->fd, read_buf, sizeof(read_buf));
+	size_t off;
+
+	if (n <= 0)
+		return; /* EAGAIN or EINTR: the loop comes back */
+	off = process(in, read_buf, 0, (size_t)n);
+	if (off < (size_t)n)
+		backlog_keep(in, read_buf + off, (size_t)n - off);
+	backlog_merge(in);
+}
+
+/* Its walk, then its backlog, then one read (when the fd is ready). */
+static void ino_run(struct igor_inotify *in, bool readable)
+{
+	long long ms = -1;
+
+	if (in->running || in->paused)
+		return;
+	in->running = true;
+	backlog_merge(in);
+	if (tree_continue(in) && drain_backlog(in) && readable)
+		read_events(in);
+	if (in->tree)
+		ms = tree_settle(in);
+	if (!in->paused && (tree_walking(in) || in->backlog.len))
+		ms = 0;
+	if (ms >= 0)
+		ino_kick(in, ms);
+	in->running = false;
 }
 
 static void on_inotify_ready(struct ev_src *src, uint32_t events)
 {
-	struct igor_inotify *in = (struct igor_inotify *)src;
-	ssize_t n;
-	char *p;
-
 	(void)events;
-	n = read(in->fd, read_buf, sizeof(read_buf));
-	if (n <= 0)
-		return; /* EAGAIN or EINTR: the loop comes back */
-	for (p = read_buf; p < read_buf + n;) {
-		const struct inotify_event *ie = (const void *)p;
-
-		deliver(in, ie);
-		p += sizeof(*ie) + ie->len;
-	}
+	if (!ctx_gated())
+		ino_run((struct igor_inotify *)src, true);
 }
+
+static void on_kick(igor_timer *t, void *arg)
+{
+	(void)t;
+	ino_run(arg, false);
+}
+
+int ino_need_kick(struct igor_inotify *in)
+{
+	if (!in->kick)
+		in->kick = igor_timer_new(ctx_factory(), on_kick, in);
+	return in->kick ? 0 : -1;
+}
+
+void ino_kick(struct igor_inotify *in, long long ms)
+{
+	if (in->kick)
+		igor_timer_arm(in->kick, ms);
+}
+
+/* ---- the ABI ------------------------------------------------------------ */
 
 /*
  * A kernel limit the plugin hit: the plugin gets its errno, and igor's log
@@ -265,87 +310,141 @@ static void log_limit(bool *said, const char *fmt, ...)
 	errno = saved;
 }
 
-static bool said_instances, said_watches;
-
 igor_inotify *igor_inotify_new(igor_inotify_factory *f, igor_event_fn *cb,
 			       void *arg)
 {
-	/*
-	 * Instances live as long as the worker (plugin.h), and the loop
-	 * holds them only in epoll's kernel-side data: this list keeps them
-	 * reachable, so that LeakSanitizer and valgrind report no leak.
-	 */
-	static struct igor_inotify **all;
-	static size_t n_all;
-	struct igor_inotify *in, **more;
+	struct igor_inotify *in;
 
-	if (f != &factory || !cb) {
+	if (f != ctx_factory() || !cb) {
 		errno = EINVAL;
 		return NULL;
 	}
-	more = realloc(all, (n_all + 1) * sizeof(*all));
-	if (!more)
-		return NULL;
-	all = more;
 	in = calloc(1, sizeof(*in));
 	if (!in)
 		return NULL;
 	in->src.on_ready = on_inotify_ready;
 	in->cb = cb;
 	in->arg = arg;
+	wtable_init(&in->watches);
 	in->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (in->fd < 0 && errno == EMFILE)
-		log_limit(&said_instances,
+		log_limit(&f->said_instances,
 			  "cannot create an inotify instance: %s (raise sysctl fs.inotify.max_user_instances, or the open file limit)",
 			  strerror(errno));
 	if (in->fd < 0)
 		goto out_free;
-	if (ev_add(in->fd, &in->src) < 0)
+	if (ev_add(in->fd, &in->src) < 0 || ctx_add_instance(in) < 0)
 		goto out_close;
-	all[n_all++] = in;
 	return in;
 out_close:
+	ev_del(in->fd);
 	safe_close(in->fd);
 out_free:
 	free(in);
 	return NULL;
 }
 
+/* The watch is a directory of one of in's trees: it stays the tree's, so
+ * the tree's own bits go back at once (path resolved as the plugin asked,
+ * so that it names the same inode again). */
+static int keep_tree_watch(struct igor_inotify *in, const char *path,
+			   uint32_t mask, struct wnode *n)
+{
+	if (inotify_add_watch(in->fd, path, tree_kmask(n) |
+			      (mask & (IN_ONLYDIR | IN_DONT_FOLLOW))) < 0)
+		return -1;
+	return n->wd;
+}
+
 int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask)
 {
-	char *copy;
+	uint32_t kmask = mask & ~(uint32_t)(IGOR_SYNTHETIC | IGOR_RECRAWL);
+	struct wnode *n;
 	int wd;
 
 	if (!in || !path) {
 		errno = EINVAL;
 		return -1;
 	}
-	copy = strdup(path);
-	if (!copy)
-		return -1;
-	wd = inotify_add_watch(in->fd, path, mask);
+	wd = inotify_add_watch(in->fd, path, kmask);
 	if (wd < 0 && errno == ENOSPC)
-		log_limit(&said_watches,
+		log_limit(&ctx_factory()->said_watches,
 			  "cannot watch '%s': inotify watch limit reached (raise sysctl fs.inotify.max_user_watches)",
 			  path);
-	if (wd < 0) {
-		free(copy);
+	if (wd < 0)
 		return -1;
-	}
-	if (watch_set(&in->watches, wd, copy) < 0) {
+	n = wtable_find(&in->watches, wd);
+	if (n && (n->flags & WN_TREE))
+		return keep_tree_watch(in, path, kmask, n);
+	if (!n)
+		n = wtable_add(&in->watches, wd, NULL, path, strlen(path));
+	else if (strcmp(n->name, path) != 0)
+		(void)wtable_set_name(n, path, strlen(path)); /* out of
+			memory: the old name of the same inode stays */
+	if (!n) {
 		inotify_rm_watch(in->fd, wd);
 		errno = ENOMEM;
 		return -1;
 	}
+	n->mask = kmask & IN_MASK_ADD ? n->mask | mask : mask;
+	if ((mask & IGOR_RECRAWL) && tree_recrawl_plain(in, wd) < 0)
+		return -1;
 	return wd;
 }
 
+int igor_inotify_add_tree(igor_inotify *in, const char *root, uint32_t mask)
+{
+	if (!in || !root) {
+		errno = EINVAL;
+		return -1;
+	}
+	return tree_add(in, root, mask);
+}
+
 int igor_inotify_rm_watch(igor_inotify *in, int wd)
+{
+	struct wnode *n;
+
+	if (!in) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = wtable_find(&in->watches, wd);
+	if (n && (n->flags & WN_ROOT))
+		return tree_rm_root(in, n);
+	if (n && (n->flags & WN_TREE)) {
+		errno = EINVAL; /* a directory below a root is the tree's */
+		return -1;
+	}
+	/* The table entry goes with the IN_IGNORED event that follows. */
+	return inotify_rm_watch(in->fd, wd);
+}
+
+int igor_inotify_pause(igor_inotify *in)
 {
 	if (!in) {
 		errno = EINVAL;
 		return -1;
 	}
-	/* The table entry goes with the IN_IGNORED event that follows. */
-	return inotify_rm_watch(in->fd, wd);
+	if (in->paused)
+		return 0;
+	if (ino_need_kick(in) < 0 || ev_mod(in->fd, &in->src, 0) < 0)
+		return -1;
+	in->paused = true;
+	return 0;
+}
+
+int igor_inotify_resume(igor_inotify *in)
+{
+	if (!in) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!in->paused)
+		return 0;
+	if (ev_mod(in->fd, &in->src, EPOLLIN) < 0)
+		return -1;
+	in->paused = false;
+	ino_kick(in, 0); /* what waited: a walk, the backlog, moves */
+	return 0;
 }

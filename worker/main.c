@@ -14,6 +14,7 @@
 #include "abi_log.h"
 #include "abi_spawn.h"
 #include "cfg.h"
+#include "degraded.h"
 #include "emit.h"
 #include "ino.h"
 #include "log.h"
@@ -116,6 +117,8 @@ static void handle_record(const struct rec *r)
 
 	if (r->type == REC_PING) {
 		emit_pong(rec_num(r, REC_K_SEQ));
+	} else if (r->type == REC_REWALK) {
+		degraded_rewalk();
 	} else if (r->type == REC_LEVEL) {
 		level = (int)rec_num(r, REC_K_LEVEL);
 		abi_log_set_igor_level(level);

@@ -83,6 +83,49 @@ int igor_inotify_add_watch(igor_inotify *in, const char *path, uint32_t mask);
  */
 int igor_inotify_rm_watch(igor_inotify *in, int wd);
 
+/* ---- trees, and pausing an instance ------------------------------------ */
+
+/*
+ * Bits of igor's own, outside the kernel's IN_* bits.  IGOR_SYNTHETIC is
+ * set in the mask of an event the worker made itself: an IN_CREATE (with
+ * IN_ISDIR for a directory) for an entry found in a directory that
+ * appeared in a tree, or found again after an overflow.  IGOR_RECRAWL, in
+ * the mask given to igor_inotify_add_tree or igor_inotify_add_watch, asks
+ * that after an IN_Q_OVERFLOW every entry under that watch be delivered as
+ * such a synthetic event before the overflow itself.
+ */
+#define IGOR_SYNTHETIC 0x00400000u
+#define IGOR_RECRAWL 0x00200000u
+
+/*
+ * Watches root and every directory below it, and returns after the whole
+ * walk (the worker keeps answering the watchdog meanwhile), so what is
+ * created after it returns is seen.  root is copied.  Events whose bits
+ * are outside mask are not delivered, except synthetic creates, the
+ * root's IN_IGNORED and overflows; each carries the wd of the directory
+ * it happened in and its full path.  A directory that appears in the tree
+ * is watched first, then scanned, and each entry found there is delivered
+ * as IN_CREATE | IGOR_SYNTHETIC (with IN_ISDIR for a directory), parents
+ * before children, so every entry gets one IN_CREATE, real or synthetic.
+ * igor_inotify_rm_watch of the returned wd removes the whole tree.
+ * Returns the root's watch descriptor, or -1 with errno set (ENOSPC:
+ * the watch limit; EEXIST: root is already watched otherwise by this
+ * instance).
+ */
+int igor_inotify_add_tree(igor_inotify *in, const char *root, uint32_t mask);
+
+/*
+ * Stops reading in: its events wait in the kernel's queue (up to
+ * fs.inotify.max_queued_events, then IN_Q_OVERFLOW) until
+ * igor_inotify_resume.  Events already read wait too, so no callback of in
+ * follows the one that paused it.  Returns 0, or -1 with errno set.
+ */
+int igor_inotify_pause(igor_inotify *in);
+
+/* Reads in again, from where it stopped.  Returns 0, or -1 with errno
+ * set. */
+int igor_inotify_resume(igor_inotify *in);
+
 /* ---- config ----------------------------------------------------------- */
 
 /*
@@ -191,8 +234,8 @@ typedef struct igor_child igor_child;
  */
 typedef void igor_exit_fn(igor_child *child, int status, void *arg);
 
-/* One line of the child's stdout, without its newline; line is borrowed
- * until the callback returns. */
+/* One line of the child's stdout (or stderr, for on_stderr), without its
+ * newline; line is borrowed until the callback returns. */
 typedef void igor_line_fn(igor_child *child, const char *line, void *arg);
 
 /*
@@ -212,6 +255,8 @@ struct igor_spawn_args {
 	igor_exit_fn *on_exit;   /* NULL: nobody is told */
 	igor_line_fn *on_stdout; /* NULL: stdout lines go to the log at INFO */
 	void *arg;               /* the plugin's, passed back unchanged */
+	igor_line_fn *on_stderr; /* NULL: stderr lines go to the log at
+				    WARNING */
 };
 
 /*
@@ -219,7 +264,8 @@ struct igor_spawn_args {
  * in its own process group, in the worker's directory (the config file's),
  * with stdin from /dev/null, no signal blocked or ignored, and no fd of
  * the worker but 0-2.  Its stdout lines go to on_stdout or to the log at
- * INFO, its stderr lines to the log at WARNING, both as "plugin NAME".
+ * INFO, its stderr lines to on_stderr or to the log at WARNING, both as
+ * "plugin NAME".
  * The worker reaps it and calls on_exit.  When the worker is told to
  * stop, it sends SIGTERM to every child's process group and waits for
  * them up to 2 seconds before SIGKILL; a child of a worker that dies gets
@@ -237,6 +283,27 @@ int igor_child_kill(igor_child *child, int sig);
 
 /* The child's process id, which is also its process group id. */
 int igor_child_pid(const igor_child *child);
+
+/* ---- status lines ----------------------------------------------------- */
+
+/*
+ * Publishes a short line under key (one per container, say), shown by
+ * `igorctl status NAME` and in its JSON with the time the line's text
+ * last changed; setting the same text again keeps that time.  key is
+ * copied; fmt is printf's, and the line is cut at 200 bytes.  A worker
+ * holds at most 256 keys, each of 1 to 200 bytes; its lines go when it
+ * exits.  May be called from any thread.  Returns 0, or -1 with errno set
+ * (EINVAL: a NULL, empty or longer key, or a NULL fmt; ENOSPC: 256 other
+ * keys are held).
+ */
+int igor_status_set(igor_logger *l, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Removes key and its line; a key not held is no error.  Returns 0, or
+ * -1 with errno set (EINVAL: a bad key, as igor_status_set).
+ */
+int igor_status_clear(igor_logger *l, const char *key);
 
 #ifdef __cplusplus
 }

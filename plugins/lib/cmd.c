@@ -171,3 +171,61 @@ const char *cmd_status(int status, char *buf, size_t len)
 	}
 	return buf;
 }
+
+const char *cmd_status_short(int status, char *buf, size_t len)
+{
+	const char *sig;
+
+	if (WIFEXITED(status)) {
+		snprintf(buf, len, "exit %d", WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status)) {
+		sig = sigabbrev_np(WTERMSIG(status));
+		if (sig)
+			snprintf(buf, len, "signal %s", sig);
+		else
+			snprintf(buf, len, "signal %d", WTERMSIG(status));
+	} else {
+		snprintf(buf, len, "status 0x%x", status);
+	}
+	return buf;
+}
+
+static void put_word(FILE *f, const char *w)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789@%+=:,./_-";
+
+	if (*w && w[strspn(w, plain)] == '\0') {
+		fputs(w, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *w; w++) {
+		if (*w == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*w, f);
+	}
+	fputc('\'', f);
+}
+
+char *cmd_join(const char *const *argv)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (i = 0; argv[i]; i++) {
+		if (i)
+			fputc(' ', f);
+		put_word(f, argv[i]);
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

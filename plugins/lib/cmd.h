@@ -50,4 +50,16 @@ char **cmd_strv(const char *const *strs, size_t n);
 /* "exited 3", "killed by SIGTERM": how a waitpid status ended, in buf. */
 const char *cmd_status(int status, char *buf, size_t len);
 
+/* "exit 3", "signal TERM": the same, in igorctl's words, in buf. */
+const char *cmd_status_short(int status, char *buf, size_t len);
+
+/*
+ * argv as one line a shell would split back into the same words: each
+ * word that holds anything but letters, digits and "@%+=:,./_-" is put
+ * in single quotes (an empty word is ''), a quote inside as '\''.
+ * Control characters are kept: the log escapes them.  Owned by the
+ * caller (free()); NULL when out of memory.
+ */
+char *cmd_join(const char *const *argv);
+
 #endif /* IGOR_PLUGINS_CMD_H */

@@ -9,7 +9,8 @@
 # Every test runs the real igor and igor-worker on a temporary directory
 # ($T, removed at exit).  Processes started through this library are
 # recorded and killed at exit by their own PID only.  Waits are bounded
-# polls (wait_for), never fixed sleeps.  Output is TAP.
+# polls (wait_for), never fixed sleeps.  Output is TAP.  KEEP_T=1 keeps
+# $T after the run, for a look at what a failing test left.
 
 set -u
 : "${IGOR_TOP:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -44,6 +45,7 @@ else
 	TIME_SCALE=1
 fi
 
+_atexit=""
 _cleanup() {
 	local p
 	for p in $_pids; do
@@ -52,12 +54,21 @@ _cleanup() {
 	for p in $_pids; do
 		wait "$p" 2>/dev/null
 	done
-	rm -rf "$T"
+	eval "$_atexit" >/dev/null 2>&1
+	cd / || return
+	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
 }
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
 
 say() { printf '# %s\n' "$*"; }
+
+# Registers a cleanup for the end of the script, however it ends, run
+# after the processes it started are killed (git's test_atexit).
+test_atexit() {
+	_atexit="$1
+$_atexit"
+}
 
 # Registers a cleanup for the current test.
 test_when_finished() {
@@ -287,6 +298,40 @@ engine_count() {
 	grep -cxF -- "$1" "$ENGINE" 2>/dev/null | tr -d ' '
 }
 
+# copy_test_engine: copy_engine, plus tests/e2e/fakes/engine as bin/engine:
+# the fake with levers (failures, holds; see the script).
+CALLS=$T/conf/engine.calls
+copy_test_engine() {
+	copy_engine && cp "$IGOR_TOP/tests/e2e/fakes/engine" "$T/conf/bin/engine"
+}
+
+# calls_count LINE: how often the fake engine was called so, failures too.
+calls_count() {
+	grep -cxF -- "$1" "$CALLS" 2>/dev/null | tr -d ' '
+}
+
+# The containers.so recipes of the docs, as written (t613, t614).
+
+# Each recipe of a README's ```yaml blocks, then "---".
+md_recipes() {
+	awk '/^```yaml$/ { on = 1; buf = ""; next }
+	     on && /^```$/ { on = 0; if (buf ~ /plugin: containers.so/) printf "%s---\n", buf; next }
+	     on { buf = buf $0 "\n" }' "$1"
+}
+
+# Each recipe of a man page's literal displays, unescaped, then "---".
+man_recipes() {
+	awk '/^\.Bd -literal/ { on = 1; buf = ""; next }
+	     on && /^\.Ed/ { on = 0; if (buf ~ /plugin: containers.so/) printf "%s---\n", buf; next }
+	     on { buf = buf $0 "\n" }' "$1" | sed 's/\\e/\\/g; s/\\-/-/g; s/\\&//g'
+}
+
+# The recipe in a config's comment: its lines indented by "#   ".
+comment_recipe() {
+	sed -n 's/^#   //p' "$1"
+	echo ---
+}
+
 # The children of a pid (for leak checks of process trees).
 children_of() {
 	local c
@@ -296,4 +341,24 @@ children_of() {
 
 fd_count() {
 	ls /proc/"$1"/fd 2>/dev/null | wc -l
+}
+
+# inotify_watches PID: the inotify watches PID holds, from the kernel's list.
+inotify_watches() {
+	cat /proc/"$1"/fdinfo/* 2>/dev/null | grep -c '^inotify wd:'
+}
+
+# overflow_while_stopped NAME DIR [PREFIX]: more entries than
+# max_queued_events made in DIR (PREFIX1, PREFIX2, ...; default f) while
+# plugin NAME's worker is stopped, so its queue overflows.  The sysctl is
+# machine-wide: tests never lower it.
+overflow_while_stopped() {
+	local pid n rc
+	pid=$(worker_pid "$1") &&
+	n=$(($(cat /proc/sys/fs/inotify/max_queued_events) + 100)) &&
+	kill -STOP "$pid" || return 1
+	(cd "$2" && seq -f "${3:-f}%g" "$n" | xargs touch)
+	rc=$?
+	kill -CONT "$pid"
+	return $rc
 }

@@ -30,6 +30,18 @@ test_expect_success 'igor_child_kill signals the child and its exit is reported'
 	wait_for "log_has \"INFO plugin t6: killed: 15\"" 5
 '
 
+test_expect_success 'on_stderr gets each stderr line; an older size sends them to the log' '
+	wait_for "log_has \"INFO plugin t6: errline: four\"" 5 &&
+	wait_for "log_has \"WARNING plugin t6: old-size stderr\"" 5 &&
+	! log_has "errline: old-size"
+'
+
+test_expect_success 'status lines are taken, and igor reads them without a protocol error' '
+	log_has "INFO plugin t6: status ok" &&
+	! log_has "protocol error" &&
+	state_is t6 running
+'
+
 test_expect_success 'igor stops cleanly' '
 	igor_stop
 '

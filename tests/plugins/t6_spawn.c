@@ -6,8 +6,14 @@
  *   line: TEXT                        a stdout line given to on_stdout
  *   exit: exited 7 after 2 lines      the exit callback, after the lines
  *   pid ok / killed: 15               igor_child_pid, igor_child_kill
+ *   errline: TEXT                     a stderr line given to on_stderr
+ *   status ok                         igor_status_set and _clear took
+ *                                     their lines
+ * A child spawned with the struct's older size (no on_stderr) writes
+ * "old-size stderr" to stderr: it must reach the log, not the callback.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -80,6 +86,12 @@ static void on_line(igor_child *child, const char *line, void *arg)
 	igor_info(log_, "line: %s", line);
 }
 
+static void on_errline(igor_child *child, const char *line, void *arg)
+{
+	(void)child, (void)arg;
+	igor_info(log_, "errline: %s", line);
+}
+
 static void on_exit_status(igor_child *child, int status, void *arg)
 {
 	(void)child, (void)arg;
@@ -122,6 +134,30 @@ static void start_children(void)
 		igor_child_kill(c, SIGTERM);
 }
 
+/* on_stderr, with the whole struct and with the size before it. */
+static void start_stderr_children(void)
+{
+	const char *err[] = { "sh", "-c", "echo four >&2", NULL };
+	const char *old[] = { "sh", "-c", "echo old-size stderr >&2", NULL };
+	struct igor_spawn_args a = { .size = sizeof(a), .argv = err,
+				     .on_stderr = on_errline };
+
+	igor_spawn(fac, &a);
+	a.size = offsetof(struct igor_spawn_args, on_stderr);
+	a.argv = old;
+	igor_spawn(fac, &a);
+}
+
+static void set_status(void)
+{
+	if (igor_status_set(log_, "t6", "spawned %d children", 5) == 0 &&
+	    igor_status_set(log_, "t6 other", "running") == 0 &&
+	    igor_status_clear(log_, "t6 other") == 0)
+		igor_info(log_, "status ok");
+	else
+		igor_info(log_, "status failed: %s", strerror(errno));
+}
+
 int setup(const igor_config *conf, igor_logger *l, igor_inotify_factory *f)
 {
 	(void)conf;
@@ -129,5 +165,7 @@ int setup(const igor_config *conf, igor_logger *l, igor_inotify_factory *f)
 	fac = f;
 	start_timers();
 	start_children();
+	start_stderr_children();
+	set_status();
 	return 0;
 }

@@ -164,7 +164,7 @@ static const struct reject_row rejects[] = {
 	{ "a negative integer under INT64_MIN",
 	  "a2 00 07 0a 3b 80 00 00 00 00 00 00 00", EBADMSG,
 	  "key 10 wants an integer" },
-	{ "an unknown key", "a2 00 02 0f 00", EBADMSG, "unknown key" },
+	{ "an unknown key", "a2 00 02 0c 00", EBADMSG, "unknown key" },
 	{ "a key past the last one", "a2 00 02 18 28 00", EBADMSG,
 	  "unknown key" },
 	{ "a control key in a worker record", "a2 00 02 10 00", EBADMSG,
@@ -308,6 +308,14 @@ static void build(struct rec *r, unsigned type)
 	case REC_LEVEL:
 		rec_set_num(r, REC_K_LEVEL, 10);
 		break;
+	case REC_STATUS:
+		rec_set_bytes(r, REC_K_KEY, "web.yaml", 8);
+		rec_set_bytes(r, REC_K_LINE, "running", 7);
+		rec_set_num(r, REC_K_SINCE, 1795000000);
+		break;
+	case REC_DEGRADED:
+		rec_set_bytes(r, REC_K_MSG, "limit reached", 13);
+		break;
 	}
 }
 
@@ -342,8 +350,11 @@ static const struct {
 	{ REC_EVENT, "event", &rec_w2s_proto },
 	{ REC_PONG, "pong", &rec_w2s_proto },
 	{ REC_OVERFLOW, "overflow", &rec_w2s_proto },
+	{ REC_STATUS, "status", &rec_w2s_proto },
 	{ REC_PING, "ping", &rec_s2w_proto },
 	{ REC_LEVEL, "level", &rec_s2w_proto },
+	{ REC_DEGRADED, "degraded", &rec_w2s_proto },
+	{ REC_REWALK, "rewalk", &rec_s2w_proto },
 };
 
 static void test_round_trips(void)
@@ -420,6 +431,9 @@ static const struct encode_reject_row encode_rejects[] = {
 	{ "a message over REC_MSG_MAX", REC_LOG, REC_K_MSG, 0,
 	  REC_MSG_MAX + 1, EINVAL },
 	{ "a key the type does not allow", REC_READY, REC_K_SEQ, 1, 0, EINVAL },
+	{ "a status without its key", REC_STATUS, REC_K_SINCE, 1, 0, EINVAL },
+	{ "a status key over REC_STATUS_LEN", REC_STATUS, REC_K_KEY, 0,
+	  REC_STATUS_LEN + 1, EINVAL },
 };
 
 static void test_encode_rejects(void)
@@ -438,6 +452,8 @@ static void test_encode_rejects(void)
 			rec_set_num(&r, REC_K_LEVEL, 20);
 		if (t->type == REC_LOG && t->key == REC_K_LEVEL && t->num > 50)
 			rec_set_bytes(&r, REC_K_MSG, "", 0);
+		if (t->type == REC_STATUS && t->key == REC_K_KEY)
+			rec_set_num(&r, REC_K_SINCE, 1);
 		if (t->len)
 			rec_set_bytes(&r, t->key, big, t->len);
 		else
@@ -457,7 +473,7 @@ static void test_encode_rejects(void)
 /* The worker's types, in the order a stream of them is checked. */
 static const unsigned w2s_types[] = {
 	REC_HELLO, REC_READY, REC_FAIL, REC_LOG, REC_EVENT, REC_PONG,
-	REC_OVERFLOW,
+	REC_OVERFLOW, REC_STATUS, REC_DEGRADED,
 };
 
 /* Encodes one of each worker type into b; returns how many. */
