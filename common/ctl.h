@@ -9,7 +9,8 @@
  * client speaks; a mismatch is answered with CTL_ERROR and the
  * connection ends.
  *
- *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order; END
+ *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order, each
+ *                               followed by its CTL_STATUS_LINEs; END
  *   CTL_RESTART VERSION NAME -> END, or ERROR (no such name, refused)
  *   CTL_RELOAD  VERSION      -> CTL_LINE per change; END, or ERROR
  *
@@ -33,6 +34,7 @@ enum {
 	CTL_EXIT_MAX = 63,  /* bytes of "signal SEGV (watchdog)" and such */
 	CTL_ERROR_MAX = 1023,
 	CTL_MSG_MAX = REC_MSG_MAX,
+	CTL_STATUS_LEN = REC_STATUS_LEN, /* bytes of a status key or line */
 };
 
 enum ctl_type {
@@ -43,10 +45,12 @@ enum ctl_type {
 	/* replies: supervisor to client */
 	CTL_WORKER = REC_CTL_BASE + 8, /* NAME, STATE, RESTARTS, EVENTS,
 					  OVERFLOWS, [PID, UPTIME,
-					  LAST_EXIT, ERROR] */
+					  LAST_EXIT, ERROR, DEGRADED] */
 	CTL_LINE,                      /* MSG: one line of a reload's report */
 	CTL_END,                       /* the request is done */
 	CTL_ERROR,                     /* MSG: the request failed, and why */
+	CTL_STATUS_LINE,               /* KEY, LINE, SINCE: a status line of
+					  the CTL_WORKER before it */
 };
 
 enum ctl_key {
@@ -61,6 +65,10 @@ enum ctl_key {
 	CTL_K_LAST_EXIT, /* bytes; absent: never exited */
 	CTL_K_ERROR,     /* bytes; absent: no failure to report */
 	CTL_K_MSG,       /* bytes */
+	CTL_K_DEGRADED,  /* 1: running with a watch problem; absent: 0 */
+	CTL_K_KEY,       /* bytes: a status line's key */
+	CTL_K_LINE,      /* bytes: its text */
+	CTL_K_SINCE,     /* unix seconds: when its text last changed */
 };
 
 extern const struct rec_proto ctl_request_proto;
@@ -69,6 +77,14 @@ extern const struct rec_proto ctl_reply_proto;
 struct ctl_request {
 	enum ctl_type type;
 	char name[PLUGNAME_MAX + 1]; /* CTL_RESTART */
+};
+
+/* A line a plugin published about something it manages (igor-plugin(3),
+ * igor_status_set). */
+struct ctl_status_line {
+	char key[CTL_STATUS_LEN + 1];
+	char line[CTL_STATUS_LEN + 1];
+	int64_t since;
 };
 
 /* One worker's status; "" and -1 stand for the JSON nulls. */
@@ -80,12 +96,19 @@ struct ctl_worker {
 	int64_t restarts, events, overflows;
 	char last_exit[CTL_EXIT_MAX + 1];
 	char error[CTL_ERROR_MAX + 1];
+	bool degraded;
+	/* For ctl_encode_worker: its status lines, borrowed for the call
+	 * and sent after it.  A decoded worker has none here: they arrive
+	 * as CTL_STATUS_LINE replies of their own. */
+	const struct ctl_status_line *lines;
+	size_t nlines;
 };
 
 struct ctl_reply {
 	enum ctl_type type;
-	struct ctl_worker w;        /* CTL_WORKER */
-	char msg[CTL_MSG_MAX + 1];  /* CTL_LINE, CTL_ERROR */
+	struct ctl_worker w;         /* CTL_WORKER */
+	char msg[CTL_MSG_MAX + 1];   /* CTL_LINE, CTL_ERROR */
+	struct ctl_status_line line; /* CTL_STATUS_LINE */
 };
 
 /*
@@ -94,6 +117,7 @@ struct ctl_reply {
  * too long are cut rather than refused, except names.
  */
 int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq);
+/* The worker, then each of its lines as a CTL_STATUS_LINE. */
 int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w);
 int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg);
 int ctl_encode_end(struct rec_buf *out);
