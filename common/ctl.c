@@ -22,7 +22,8 @@ enum {
 		     BIT(CTL_K_RESTARTS) | BIT(CTL_K_EVENTS) |
 		     BIT(CTL_K_OVERFLOWS),
 	WORKER_OPT = BIT(CTL_K_PID) | BIT(CTL_K_UPTIME) |
-		     BIT(CTL_K_LAST_EXIT) | BIT(CTL_K_ERROR),
+		     BIT(CTL_K_LAST_EXIT) | BIT(CTL_K_ERROR) |
+		     BIT(CTL_K_DEGRADED),
 	LOGLINE_REQ = BIT(REC_K_TYPE) | BIT(CTL_K_TIME) | BIT(CTL_K_LEVEL) |
 		      BIT(CTL_K_MSG),
 	LEVEL_MIN = 10, /* log.h's DEBUG..CRITICAL, which common/ctl may not */
@@ -43,6 +44,8 @@ static const struct rec_schema reply_types[REC_TYPE_MAX] = {
 	[CTL_LINE] = { BIT(REC_K_TYPE) | BIT(CTL_K_MSG), 0 },
 	[CTL_END] = { BIT(REC_K_TYPE), 0 },
 	[CTL_ERROR] = { BIT(REC_K_TYPE) | BIT(CTL_K_MSG), 0 },
+	[CTL_STATUS_LINE] = { BIT(REC_K_TYPE) | BIT(CTL_K_KEY) |
+				      BIT(CTL_K_LINE) | BIT(CTL_K_SINCE), 0 },
 	[CTL_LOGLINE] = { LOGLINE_REQ, BIT(CTL_K_NAME) },
 	[CTL_MISSED] = { BIT(REC_K_TYPE) | BIT(CTL_K_COUNT), 0 },
 };
@@ -60,6 +63,10 @@ static const struct rec_keydef ctl_keys[REC_KEYS] = {
 	[CTL_K_LAST_EXIT] = { true, 0, CTL_EXIT_MAX },
 	[CTL_K_ERROR] = { true, 0, CTL_ERROR_MAX },
 	[CTL_K_MSG] = { true, 0, CTL_MSG_MAX },
+	[CTL_K_DEGRADED] = { false, 0, 1 },
+	[CTL_K_KEY] = { true, 0, CTL_STATUS_LEN },
+	[CTL_K_LINE] = { true, 0, CTL_STATUS_LEN },
+	[CTL_K_SINCE] = { false, 0, INT64_MAX },
 	[CTL_K_LINES] = { false, 0, INT32_MAX },
 	[CTL_K_FOLLOW] = { false, 0, 1 },
 	[CTL_K_NAMES] = { true, 0, CTL_NAMES_MAX },
@@ -151,6 +158,7 @@ int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq)
 int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w)
 {
 	struct rec r;
+	size_t i;
 
 	rec_init(&r, CTL_WORKER);
 	set_str(&r, CTL_K_NAME, w->name);
@@ -166,7 +174,19 @@ int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w)
 		set_str(&r, CTL_K_LAST_EXIT, w->last_exit);
 	if (w->error[0])
 		set_str(&r, CTL_K_ERROR, w->error);
-	return rec_encode(out, &r, &ctl_reply_proto);
+	if (w->degraded)
+		rec_set_num(&r, CTL_K_DEGRADED, 1);
+	if (rec_encode(out, &r, &ctl_reply_proto) < 0)
+		return -1;
+	for (i = 0; i < w->nlines; i++) {
+		rec_init(&r, CTL_STATUS_LINE);
+		set_str(&r, CTL_K_KEY, w->lines[i].key);
+		set_str(&r, CTL_K_LINE, w->lines[i].line);
+		rec_set_num(&r, CTL_K_SINCE, clamp_count(w->lines[i].since));
+		if (rec_encode(out, &r, &ctl_reply_proto) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg)
@@ -326,6 +346,19 @@ static int worker_from_rec(const struct rec *r, struct ctl_worker *w,
 	w->restarts = rec_num(r, CTL_K_RESTARTS);
 	w->events = rec_num(r, CTL_K_EVENTS);
 	w->overflows = rec_num(r, CTL_K_OVERFLOWS);
+	w->degraded = rec_num(r, CTL_K_DEGRADED) == 1;
+	w->lines = NULL;
+	w->nlines = 0;
+	return 0;
+}
+
+static int status_line_from_rec(const struct rec *r, struct ctl_status_line *l,
+				struct why *why)
+{
+	if (get_str(r, CTL_K_KEY, l->key, sizeof(l->key), why) < 0 ||
+	    get_str(r, CTL_K_LINE, l->line, sizeof(l->line), why) < 0)
+		return -1;
+	l->since = rec_num(r, CTL_K_SINCE);
 	return 0;
 }
 
@@ -366,6 +399,8 @@ int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
 	case CTL_ERROR:
 		return get_str(&r, CTL_K_MSG, rp->msg, sizeof(rp->msg), why) < 0
 			       ? -1 : 1;
+	case CTL_STATUS_LINE:
+		return status_line_from_rec(&r, &rp->line, why) < 0 ? -1 : 1;
 	case CTL_LOGLINE:
 		return logline_from_rec(&r, &rp->log, why) < 0 ? -1 : 1;
 	case CTL_MISSED:

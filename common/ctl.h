@@ -9,7 +9,8 @@
  * client speaks; a mismatch is answered with CTL_ERROR and the
  * connection ends.
  *
- *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order; END
+ *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order, each
+ *                               followed by its CTL_STATUS_LINEs; END
  *   CTL_RESTART VERSION NAME -> CTL_LINE saying what it did; END, or ERROR
  *                               (no such name, refused)
  *   CTL_RELOAD  VERSION      -> CTL_LINE per change; END, or ERROR
@@ -49,6 +50,7 @@ enum {
 	CTL_EXIT_MAX = 63,  /* bytes of "signal SEGV (watchdog)" and such */
 	CTL_ERROR_MAX = 1023,
 	CTL_MSG_MAX = REC_MSG_MAX,
+	CTL_STATUS_LEN = REC_STATUS_LEN, /* bytes of a status key or line */
 	/* bytes of CTL_LOG's names, one space between two: 64 names of the
 	 * longest, more of shorter ones */
 	CTL_NAMES_MAX = 64 * (PLUGNAME_MAX + 1) - 1,
@@ -64,11 +66,13 @@ enum ctl_type {
 	/* replies: supervisor to client */
 	CTL_WORKER = REC_CTL_BASE + 8, /* NAME, STATE, RESTARTS, EVENTS,
 					  OVERFLOWS, [PID, UPTIME,
-					  LAST_EXIT, ERROR] */
+					  LAST_EXIT, ERROR, DEGRADED] */
 	CTL_LINE,                      /* MSG: one line of a reload's or a
 					  restart's report, or of metrics */
 	CTL_END,                       /* the request is done */
 	CTL_ERROR,                     /* MSG: the request failed, and why */
+	CTL_STATUS_LINE,               /* KEY, LINE, SINCE: a status line of
+					  the CTL_WORKER before it */
 	CTL_LOGLINE,                   /* TIME, LEVEL, MSG, [NAME]: one line
 					  of igor's log; NAME is the plugin
 					  whose line it is, absent for
@@ -89,6 +93,10 @@ enum ctl_key {
 	CTL_K_LAST_EXIT, /* bytes; absent: never exited */
 	CTL_K_ERROR,     /* bytes; absent: no failure to report */
 	CTL_K_MSG,       /* bytes */
+	CTL_K_DEGRADED,  /* 1: running with a watch problem; absent: 0 */
+	CTL_K_KEY,       /* bytes: a status line's key */
+	CTL_K_LINE,      /* bytes: its text */
+	CTL_K_SINCE,     /* unix seconds: when its text last changed */
 	CTL_K_LINES,     /* how many of the last lines */
 	CTL_K_FOLLOW,    /* 1: keep following; absent or 0: do not */
 	CTL_K_NAMES,     /* bytes: plugin names, one space between two;
@@ -122,6 +130,14 @@ struct ctl_logline {
 	size_t len;
 };
 
+/* A line a plugin published about something it manages (igor-plugin(3),
+ * igor_status_set). */
+struct ctl_status_line {
+	char key[CTL_STATUS_LEN + 1];
+	char line[CTL_STATUS_LEN + 1];
+	int64_t since;
+};
+
 /* One worker's status; "" and -1 stand for the JSON nulls. */
 struct ctl_worker {
 	char name[PLUGNAME_MAX + 1];
@@ -131,14 +147,21 @@ struct ctl_worker {
 	int64_t restarts, events, overflows;
 	char last_exit[CTL_EXIT_MAX + 1];
 	char error[CTL_ERROR_MAX + 1];
+	bool degraded;
+	/* For ctl_encode_worker: its status lines, borrowed for the call
+	 * and sent after it.  A decoded worker has none here: they arrive
+	 * as CTL_STATUS_LINE replies of their own. */
+	const struct ctl_status_line *lines;
+	size_t nlines;
 };
 
 struct ctl_reply {
 	enum ctl_type type;
-	struct ctl_worker w;        /* CTL_WORKER */
-	char msg[CTL_MSG_MAX + 1];  /* CTL_LINE, CTL_ERROR */
-	struct ctl_logline log;     /* CTL_LOGLINE */
-	int64_t count;              /* CTL_MISSED */
+	struct ctl_worker w;         /* CTL_WORKER */
+	char msg[CTL_MSG_MAX + 1];   /* CTL_LINE, CTL_ERROR */
+	struct ctl_status_line line; /* CTL_STATUS_LINE */
+	struct ctl_logline log;      /* CTL_LOGLINE */
+	int64_t count;               /* CTL_MISSED */
 };
 
 /*
@@ -147,6 +170,7 @@ struct ctl_reply {
  * too long are cut rather than refused, except names.
  */
 int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq);
+/* The worker, then each of its lines as a CTL_STATUS_LINE. */
 int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w);
 int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg);
 int ctl_encode_end(struct rec_buf *out);

@@ -199,6 +199,7 @@ static int reload_with(struct daemon *d, struct report *rep)
 	configure_workers(d);
 	wktab_broadcast_level(d->s.log_level);
 	reload_apply(&set, rep);
+	wktab_rewalk_degraded();
 	plugin_set_release(&set);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ctl.h"
 #include "ctlclient.h"
@@ -80,12 +81,42 @@ struct status {
 	bool oom;
 };
 
+/* A status line: to the worker before it, in a copy igorctl owns. */
+static void add_line(struct status *st, const struct ctl_status_line *l)
+{
+	struct ctl_worker *w = st->n ? &st->v[st->n - 1] : NULL;
+	struct ctl_status_line *v;
+
+	if (!w || st->oom)
+		return;
+	v = realloc((void *)w->lines, (w->nlines + 1) * sizeof(*v));
+	if (!v) {
+		st->oom = true;
+		return;
+	}
+	v[w->nlines++] = *l;
+	w->lines = v;
+}
+
+static void status_release(struct status *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free((void *)st->v[i].lines);
+	free(st->v);
+}
+
 static void on_status(const struct ctl_reply *rp, size_t req, void *arg)
 {
 	struct status *st = arg;
 	struct ctl_worker *v;
 
 	(void)req;
+	if (rp->type == CTL_STATUS_LINE) {
+		add_line(st, &rp->line);
+		return;
+	}
 	if (rp->type != CTL_WORKER || st->oom)
 		return;
 	if (st->n == st->cap) {
@@ -178,6 +209,8 @@ static void json_int_or_null(int64_t v, bool null)
 
 static void print_json_worker(const struct ctl_worker *w)
 {
+	size_t i;
+
 	fputs("{\"name\": ", stdout);
 	json_str(w->name);
 	fputs(", \"state\": ", stdout);
@@ -193,7 +226,16 @@ static void print_json_worker(const struct ctl_worker *w)
 	json_str_or_null(w->last_exit);
 	fputs(", \"error\": ", stdout);
 	json_str_or_null(w->error);
-	putchar('}');
+	printf(", \"degraded\": %s", w->degraded ? "true" : "false");
+	fputs(", \"status\": {", stdout);
+	for (i = 0; i < w->nlines; i++) {
+		fputs(i ? ", " : "", stdout);
+		json_str(w->lines[i].key);
+		fputs(": {\"line\": ", stdout);
+		json_str(w->lines[i].line);
+		printf(", \"since\": %lld}", (long long)w->lines[i].since);
+	}
+	fputs("}}", stdout);
 }
 
 static void print_json(const struct status *st, char **names, int nnames)
@@ -230,7 +272,8 @@ static const int col_min[NCOLS] = { 12, 9, 6, 7, 9, 7, 0 };
 static void row_fill(struct row *r, const struct ctl_worker *w)
 {
 	snprintf(r->cell[COL_NAME], sizeof(r->cell[0]), "%s", w->name);
-	snprintf(r->cell[COL_STATE], sizeof(r->cell[0]), "%s", w->state);
+	snprintf(r->cell[COL_STATE], sizeof(r->cell[0]), "%s",
+		 w->degraded ? "degraded" : w->state);
 	if (w->pid > 0)
 		snprintf(r->cell[COL_PID], sizeof(r->cell[0]), "%lld",
 			 (long long)w->pid);
@@ -260,16 +303,35 @@ static void print_row(const struct row *r, const int *width)
 	printf("%s\n", r->cell[NCOLS - 1]);
 }
 
-/* Under a backoff or failed row, its error on an indented line. */
+/* Under a backoff, failed or degraded row, its error on an indented
+ * line. */
 static void print_error_line(const struct ctl_worker *w)
 {
 	char buf[CTL_ERROR_MAX * 4 + 1];
 
 	if (!w->error[0] || (strcmp(w->state, "backoff") &&
-			     strcmp(w->state, "failed")))
+			     strcmp(w->state, "failed") && !w->degraded))
 		return;
 	log_escape(buf, sizeof(buf), w->error, strlen(w->error));
 	printf("  %s\n", buf);
+}
+
+/* Under a worker named on the command line, its status lines, as
+ * "KEY  LINE (since AGE)", escaped as the log escapes them. */
+static void print_status_lines(const struct ctl_worker *w, int64_t now)
+{
+	char key[CTL_STATUS_LEN * 4 + 1], line[CTL_STATUS_LEN * 4 + 1], age[32];
+	size_t i;
+
+	for (i = 0; i < w->nlines; i++) {
+		const struct ctl_status_line *l = &w->lines[i];
+
+		log_escape(key, sizeof(key), l->key, strlen(l->key));
+		log_escape(line, sizeof(line), l->line, strlen(l->line));
+		ctl_uptime_str(now > l->since ? now - l->since : 0, age,
+			       sizeof(age));
+		printf("  %s  %s (since %s)\n", key, line, age);
+	}
 }
 
 static void print_table(const struct status *st, char **names, int nnames)
@@ -300,6 +362,8 @@ static void print_table(const struct status *st, char **names, int nnames)
 			continue;
 		print_row(&rows[i + 1], width);
 		print_error_line(&st->v[i]);
+		if (nnames)
+			print_status_lines(&st->v[i], (int64_t)time(NULL));
 	}
 	free(rows);
 }
@@ -313,7 +377,7 @@ static int status_verdict(const struct status *st, char **names, int nnames)
 
 	for (j = 0; j < st->n; j++)
 		if (is_listed(&st->v[j], names, nnames) &&
-		    strcmp(st->v[j].state, "running"))
+		    (strcmp(st->v[j].state, "running") || st->v[j].degraded))
 			ret = EXIT_NOT_RUNNING;
 	for (i = 0; i < nnames; i++) {
 		if (has_worker(st, names[i]))
@@ -346,7 +410,7 @@ static int cmd_status(const char *sock, bool json, int nnames, char **argv)
 	ret = status_verdict(&st, argv, nnames);
 out_close:
 	ctlclient_close(&s);
-	free(st.v);
+	status_release(&st);
 	return ret;
 }
 

@@ -124,7 +124,7 @@ static int64_t overflows_of(const struct metrics_worker *w)
 
 static int64_t degraded_of(const struct metrics_worker *w)
 {
-	return w->degraded;
+	return w->st.degraded;
 }
 
 static void per_worker(struct out *o, const struct metrics *m,
@@ -231,9 +231,6 @@ int metrics_write(metrics_line_fn *emit, void *to)
 	for (i = 0; i < n; i++) {
 		v[i].st = st[i];
 		v[i].start_ms = start_of(wktab_at(i), now_mono, now_real);
-		/* Recursive watches land later: wire the worker's degraded
-		 * flag here (igorctl status's "degraded"). */
-		v[i].degraded = false;
 	}
 	for (i = 0; i < METRICS_LEVELS; i++)
 		m.lines[i] = logring_count(levels[i]);

@@ -20,10 +20,10 @@
 
 /* One worker's figures. */
 struct metrics_worker {
-	struct ctl_worker st; /* as igorctl status shows them */
+	struct ctl_worker st; /* as igorctl status shows them, degraded
+				 included */
 	int64_t start_ms;     /* when it last became running, in ms since
 				 the Unix epoch; -1 while not running */
-	bool degraded;        /* running with a watch problem */
 };
 
 /* The log levels, lowest first, as igor_log_lines_total's labels. */

@@ -416,6 +416,7 @@ void wk_free(struct wk *w)
 	rec_reader_release(&w->rd);
 	rec_buf_release(&w->tx);
 	counters_close(&w->counts);
+	wkstatus_release(&w->said);
 	safe_close(w->exec_fd);
 	free(w->name);
 	free(w);

@@ -29,6 +29,7 @@
 #include "linebuf.h"
 #include "plugname.h"
 #include "rec.h"
+#include "wkstatus.h"
 
 enum wk_state {
 	WK_QUEUED,     /* to start, waiting for its turn: shown as starting,
@@ -95,6 +96,7 @@ struct wk {
 	bool paused;                    /* not read: igor's log is congested */
 	int64_t paused_since;
 	struct counters counts;
+	struct wkstatus said;           /* its status lines and watch problem */
 };
 
 /* What the table does to the outside world; see above. */

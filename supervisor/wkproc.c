@@ -290,6 +290,7 @@ static void ended(struct wk *w)
 			sizeof(w->last_exit) - strlen(w->last_exit) - 1);
 	wkio_drain_and_close(w);
 	counters_close(&w->counts);
+	wkstatus_release(&w->said);
 	live--;
 	wk_handle(w, WK_EV_EXIT);
 }

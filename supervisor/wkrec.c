@@ -3,6 +3,7 @@
  */
 #include "wkrec.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 #include "log.h"
@@ -49,6 +50,22 @@ static void on_fail(struct wk *w, const struct rec *r)
 		return;
 	snprintf(w->error, sizeof(w->error), "%.*s", (int)len,
 		 (const char *)msg);
+}
+
+static int on_status(struct wk *w, const struct rec *r)
+{
+	const uint8_t *key, *line;
+	size_t klen, llen;
+
+	key = rec_bytes(r, REC_K_KEY, &klen);
+	line = rec_bytes(r, REC_K_LINE, &llen);
+	if (wkstatus_set(&w->said, key, klen, line, llen,
+			 rec_num(r, REC_K_SINCE)) == 0)
+		return 0;
+	wkrec_protocol_error(w, errno == EPROTO
+				       ? "a status line past the protocol's bounds"
+				       : "out of memory for a status line");
+	return -1;
 }
 
 static int on_hello(struct wk *w, const struct rec *r)
@@ -98,6 +115,10 @@ int wkrec_handle(struct wk *w, const struct rec *r)
 		w->pong_seq = rec_num(r, REC_K_SEQ);
 		return 0;
 	case REC_STATUS:
+		return on_status(w, r);
+	case REC_DEGRADED:
+		msg = rec_bytes(r, REC_K_MSG, &len);
+		wkstatus_degraded(&w->said, msg, len);
 		return 0;
 	}
 	wkrec_protocol_error(w, "record type not sent by workers");

@@ -105,6 +105,17 @@ int wktab_restart(const char *name)
 	return 0;
 }
 
+void wktab_rewalk_degraded(void)
+{
+	struct rec r;
+	size_t i;
+
+	rec_init(&r, REC_REWALK);
+	for (i = 0; i < ntable; i++)
+		if (table[i]->pid && table[i]->said.degraded[0])
+			wkio_send(table[i], &r);
+}
+
 void wktab_broadcast_level(int level)
 {
 	struct rec r;
@@ -253,6 +264,12 @@ static void snapshot_one(struct wk *w, struct ctl_worker *cw, int64_t now)
 	snprintf(cw->last_exit, sizeof(cw->last_exit), "%s", w->last_exit);
 	if (w->state == WK_BACKOFF || w->state == WK_FAILED)
 		snprintf(cw->error, sizeof(cw->error), "%s", w->error);
+	cw->degraded = w->state == WK_RUNNING && w->said.degraded[0];
+	if (cw->degraded)
+		snprintf(cw->error, sizeof(cw->error), "%s", w->said.degraded);
+	/* Borrowed from the worker: the snapshot is encoded at once. */
+	cw->lines = w->said.lines;
+	cw->nlines = w->said.n;
 }
 
 int wktab_snapshot(struct ctl_worker **v, size_t *n)

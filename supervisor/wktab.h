@@ -28,6 +28,9 @@ int wktab_restart(const char *name);
 /* Tells every worker with a process the supervisor's log threshold. */
 void wktab_broadcast_level(int level);
 
+/* A reload: every worker with a watch problem walks its trees again. */
+void wktab_rewalk_degraded(void);
+
 /* Shutdown: stops every worker; wktab_all_gone says when it is done. */
 void wktab_stop_all(void);
 bool wktab_all_gone(void);
@@ -49,7 +52,8 @@ void wktab_sweep(void);
 void wktab_release_all(void);
 
 /* The status of every worker in name order, for igorctl: *v is owned by
- * the caller (free()).  0, or -1 with errno. */
+ * the caller (free()); the status lines it points to are the workers',
+ * borrowed until the loop runs again.  0, or -1 with errno. */
 int wktab_snapshot(struct ctl_worker **v, size_t *n);
 
 #endif /* IGOR_SUP_WKTAB_H */

@@ -101,7 +101,7 @@ test_expect_success '--json prints every key with its type, null where the table
 	import json, sys
 	ws = json.load(open(sys.argv[1]))
 	keys = {"name", "state", "pid", "uptime_s", "restarts", "events",
-	        "overflows", "last_exit", "error"}
+	        "overflows", "last_exit", "error", "degraded", "status"}
 	assert [w["name"] for w in ws] == ["alpha", "beta", "delta", "gamma"], ws
 	for w in ws:
 	    assert set(w) == keys, w

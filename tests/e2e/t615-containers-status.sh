@@ -13,8 +13,7 @@ status_is() { # KEY LINE-REGEX: the last status line of KEY in the log
 		grep -q "status of '$1': $2\$"
 }
 
-# igorctl's lines, "KEY<TAB>LINE<TAB>SINCE" each; nothing when igorctl
-# has no "status" for the worker (not wired yet).
+# igorctl's lines, "KEY<TAB>LINE<TAB>SINCE" each.
 ctl_lines() {
 	ctl status --json containers 2>/dev/null | python3 -c '
 import json, sys
@@ -22,10 +21,6 @@ for w in json.load(sys.stdin):
     for k, v in sorted((w.get("status") or {}).items()):
         print("%s\t%s\t%s" % (k, v["line"], v["since"]))
 '
-}
-
-has_ctl_status() {
-	ctl status --json containers 2>/dev/null | grep -q '"status"'
 }
 
 test_expect_setup 'the fake engine with running, the list held at start' '
@@ -98,17 +93,25 @@ test_expect_success 'an unlinked container loses its line once stopped' '
 	wait_for "status_is db.yaml \"(none)\"" 5
 '
 
-if [ -x "$IGORCTL" ] && wait_ready containers && has_ctl_status; then
-	test_expect_success 'igorctl shows the same lines under "status"' '
-		ctl_lines >lines && cat lines &&
-		grep -q "^web.yaml	running	[0-9]*\$" lines &&
-		grep -q "^bad.yaml	start failed (exit 125), retrying at " lines &&
-		! grep -q "^db.yaml	" lines
-	'
-else
-	test_skip 'igorctl shows the same lines under "status"' \
-		"igorctl status --json has no \"status\" yet (the supervisor side is wired separately)"
-fi
+test_expect_success 'igorctl shows the same lines under "status", and under the row' '
+	ctl_lines >lines && cat lines &&
+	grep -q "^web.yaml	running	[0-9]*\$" lines &&
+	grep -q "^bad.yaml	start failed (exit 125), retrying at " lines &&
+	! grep -q "^db.yaml	" lines &&
+	test_status 0 ctl status containers >table && cat table &&
+	grep -q "^  web.yaml  running (since [0-9][0-9a-z]*)\$" table &&
+	test_status 0 ctl status >table &&
+	! grep -q "web.yaml" table
+'
+
+test_expect_success 'a worker that exits takes its lines with it' '
+	printf "restart:\n  delay: 5\n  max_delay: 5\n" >"$C/igor.conf" &&
+	kill -HUP $IGOR_PID && wait_for "log_has \"INFO igor: reloading\"" &&
+	test -n "$(ctl_lines)" &&
+	kill -KILL $(json_get containers pid) &&
+	wait_for "state_is containers backoff" 5 &&
+	test -z "$(ctl_lines)"
+'
 
 test_expect_success 'igor stops cleanly' '
 	igor_stop

@@ -9,11 +9,35 @@
 
 if [ "$(id -u)" != 0 ]; then
 	test_skip 'watch limit of a tree' 'needs root'
-	test_done
+	test_expect_success 'degraded again, then room is made: a reload walks the tree again' '
+	for i in $(seq 31 45); do mkdir "$W/b/$i" || return 1; done &&
+	wait_for "test \"\$(json_get limit degraded)\" = True" 10 &&
+	n=$(log_count "every directory of every tree is watched again") &&
+	for i in $(seq 31 45); do rmdir "$W/b/$i" || return 1; done &&
+	kill -HUP $IGOR_PID &&
+	wait_for "[ \$(log_count \"every directory of every tree is watched again\") -gt $n ]" 10 &&
+	test "$(json_get limit degraded)" = False &&
+	test_status 0 ctl status limit
+'
+
+igor_stop
+test_done
 fi
 if ! unshare -U -r sh -c 'echo 1 >/proc/sys/user/max_inotify_watches' 2>/dev/null; then
 	test_skip 'watch limit of a tree' 'cannot lower it in a user namespace (unshare -U)'
-	test_done
+	test_expect_success 'degraded again, then room is made: a reload walks the tree again' '
+	for i in $(seq 31 45); do mkdir "$W/b/$i" || return 1; done &&
+	wait_for "test \"\$(json_get limit degraded)\" = True" 10 &&
+	n=$(log_count "every directory of every tree is watched again") &&
+	for i in $(seq 31 45); do rmdir "$W/b/$i" || return 1; done &&
+	kill -HUP $IGOR_PID &&
+	wait_for "[ \$(log_count \"every directory of every tree is watched again\") -gt $n ]" 10 &&
+	test "$(json_get limit degraded)" = False &&
+	test_status 0 ctl status limit
+'
+
+igor_stop
+test_done
 fi
 
 W=$T/w
@@ -44,6 +68,15 @@ test_expect_success 'one ERROR names user.max_inotify_watches, its value and the
 	test $(log_count "ERROR") = 1
 '
 
+test_expect_success 'igorctl shows the worker degraded, with the reason, and exits 3' '
+	test_status 3 ctl status limit >"$T/table" &&
+	grep -q "^limit  *degraded " "$T/table" &&
+	grep -q "^  inotify watch limit reached (user.max_inotify_watches = 40): .$W/" "$T/table" &&
+	test "$(json_get limit state)" = "'"'"'running'"'"'" &&
+	test "$(json_get limit degraded)" = True &&
+	json_get limit error | grep -q "user.max_inotify_watches = 40"
+'
+
 test_expect_success 'add_tree still returned the root, and the watched part works' '
 	log_has "plugin limit: tree wd=1 in" &&
 	for i in $(seq 1 30); do : >"$W/a/$i/f" && : >"$W/b/$i/f"; done &&
@@ -56,7 +89,21 @@ test_expect_success 'after room is made, the repair of an overflow watches the r
 	wait_for "log_has \"WARNING plugin limit: inotify queue overflowed: walked\"" 20 &&
 	wait_for "log_has \"INFO plugin limit: every directory of every tree is watched again\"" 10 &&
 	: >"$W/b/30/after" && : >"$W/b/1/after" &&
-	wait_for "[ \$(grep -c \"plugin limit: EV .*name=.after.\" \"\$LOG\") -eq 2 ]" 10
+	wait_for "[ \$(grep -c \"plugin limit: EV .*name=.after.\" \"\$LOG\") -eq 2 ]" 10 &&
+	test_status 0 ctl status limit &&
+	test "$(json_get limit degraded)" = False &&
+	test "$(json_get limit error)" = None
+'
+
+test_expect_success 'degraded again, then room is made: a reload walks the tree again' '
+	for i in $(seq 31 45); do mkdir "$W/b/$i" || return 1; done &&
+	wait_for "test \"\$(json_get limit degraded)\" = True" 10 &&
+	n=$(log_count "every directory of every tree is watched again") &&
+	for i in $(seq 31 45); do rmdir "$W/b/$i" || return 1; done &&
+	kill -HUP $IGOR_PID &&
+	wait_for "[ \$(log_count \"every directory of every tree is watched again\") -gt $n ]" 10 &&
+	test "$(json_get limit degraded)" = False &&
+	test_status 0 ctl status limit
 '
 
 igor_stop

@@ -49,6 +49,24 @@ static int feed_reply(const struct rec_buf *b, struct ctl_reply *rp,
 	return n;
 }
 
+/* The record after the first n of b (n from 0), as feed_reply. */
+static int feed_nth(const struct rec_buf *b, size_t n, struct ctl_reply *rp,
+		    struct why *why)
+{
+	struct rec_reader rd;
+	int got = 0;
+
+	if (rec_reader_init(&rd, &ctl_reply_proto) < 0)
+		return -2;
+	rec_reader_feed(&rd, b->data, b->len);
+	why->msg[0] = '\0';
+	do
+		got = ctl_next_reply(&rd, rp, why);
+	while (got > 0 && n--);
+	rec_reader_release(&rd);
+	return got;
+}
+
 static void test_request_round_trips(void)
 {
 	static const struct ctl_request cases[] = {
@@ -193,14 +211,20 @@ static void test_decode_payload(void)
 
 static void test_worker_round_trips(void)
 {
-	static const struct ctl_worker cases[] = {
-		{ "containers", "running", 4121, 11520, 0, 1843, 2, "", "" },
-		{ "flaky", "backoff", 0, -1, 7, 12, 0, "signal SEGV (watchdog)",
-		  "setup returned 1" },
-		{ "new", "starting", 99, -1, 0, 0, 0, "", "" },
-		{ "big", "running", 1, 0, INT64_MAX, INT64_MAX, INT64_MAX,
-		  "exit 255", "" },
+	static const struct ctl_status_line lines[] = {
+		{ "web.yaml", "running", 1795000000 },
+		{ "bad.yaml", "start failed (exit 125), retrying", 0 },
 	};
+	static const struct ctl_worker cases[] = {
+		{ "containers", "running", 4121, 11520, 0, 1843, 2, "", "",
+		  false, lines, 2 },
+		{ "flaky", "backoff", 0, -1, 7, 12, 0, "signal SEGV (watchdog)",
+		  "setup returned 1", false, NULL, 0 },
+		{ "new", "starting", 99, -1, 0, 0, 0, "", "", false, NULL, 0 },
+		{ "big", "running", 1, 0, INT64_MAX, INT64_MAX, INT64_MAX,
+		  "exit 255", "inotify watch limit reached", true, NULL, 0 },
+	};
+	size_t j;
 	size_t i;
 
 	for (i = 0; i < NELEM(cases); i++) {
@@ -224,6 +248,17 @@ static void test_worker_round_trips(void)
 		CHECK_INT(rp->w.overflows, w->overflows, "... overflows");
 		CHECK_STR(rp->w.last_exit, w->last_exit, "... last_exit");
 		CHECK_STR(rp->w.error, w->error, "... error");
+		CHECK_INT(rp->w.degraded, w->degraded, "... degraded");
+		for (j = 0; j < w->nlines; j++) {
+			CHECK_INT(feed_nth(&b, j + 1, rp, &why), 1,
+				  "... its status line %zu decodes (%s)", j,
+				  why.msg);
+			CHECK_INT(rp->type, CTL_STATUS_LINE,
+				  "... as CTL_STATUS_LINE");
+			CHECK_STR(rp->line.key, w->lines[j].key, "... key");
+			CHECK_STR(rp->line.line, w->lines[j].line, "... line");
+			CHECK_INT(rp->line.since, w->lines[j].since, "... since");
+		}
 		rec_buf_release(&b);
 		free(rp);
 	}
@@ -419,7 +454,7 @@ static int feed_log_names(const char *names, size_t len, int *err)
 static int feed_raw_names(const char *names, size_t len, int *err)
 {
 	static const uint8_t head[] = { 0xa4, 0x00, 0x18, 0x23, 0x10, 0x01,
-					0x18, 0x1b, 0x01, 0x18, 0x1d, 0x59 };
+					0x18, 0x1f, 0x01, 0x18, 0x21, 0x59 };
 	size_t plen = sizeof(head) + 2 + len;
 	uint8_t *f = malloc(4 + plen);
 	struct ctl_request *rq = calloc(1, sizeof(*rq));
@@ -474,10 +509,10 @@ static void test_log_request_rejects(void)
 			       10, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
 		  -1, "a log request without LINES is refused");
 	CHECK_INT(err, EBADMSG, "... as malformed");
-	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0c\xa4\x00\x18\x23\x10\x01\x18\x1b\x01\x18\x1c\x02",
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0c\xa4\x00\x18\x23\x10\x01\x18\x1f\x01\x18\x20\x02",
 			       16, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
 		  -1, "FOLLOW 2 is refused");
-	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0a\xa3\x00\x18\x23\x10\x01\x18\x1b\x20",
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0a\xa3\x00\x18\x23\x10\x01\x18\x1f\x20",
 			       14, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
 		  -1, "LINES -1 is refused");
 	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x06\xa2\x00\x18\x24\x10\x01",

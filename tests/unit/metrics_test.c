@@ -83,10 +83,10 @@ static const char want_two[] =
 static void test_two_workers(void)
 {
 	struct metrics_worker v[2] = {
-		{ { "containers", "running", 4121, 11520, 0, 1843, 2, "", "" },
-		  1764083045007, true },
-		{ { "flaky", "backoff", 0, -1, 7, 12, 0, "signal SEGV", "x" },
-		  -1, false },
+		{ { "containers", "running", 4121, 11520, 0, 1843, 2, "",
+		    "a watch limit", true, NULL, 0 }, 1764083045007 },
+		{ { "flaky", "backoff", 0, -1, 7, 12, 0, "signal SEGV", "x",
+		    false, NULL, 0 }, -1 },
 	};
 	struct metrics m = { v, 2, { 0, 12, 3, 1, 0 }, "0.1.0" };
 	struct text t = { NULL, 0, 0 };
