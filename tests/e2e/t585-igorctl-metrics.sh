@@ -124,4 +124,37 @@ test_expect_success 'with no plugin: the families alone, still valid' '
 '
 
 igor_stop
+
+# A degraded worker: a tree larger than the watch limit, lowered as root
+# in igor's own user namespace (as t672 does).
+if [ "$(id -u)" != 0 ] ||
+	! unshare -U -r sh -c 'echo 1 >/proc/sys/user/max_inotify_watches' 2>/dev/null; then
+	test_skip 'a degraded worker: igor_worker_degraded 1, its state running' \
+		'needs root and a user namespace (unshare -U) to lower the watch limit'
+	test_done
+fi
+
+test_expect_success 'a degraded worker: igor_worker_degraded 1, its state running' '
+	for i in $(seq 1 30); do mkdir -p "$T/tree/$i" || return 1; done &&
+	cat >"$T/limited-igor" <<-EOF &&
+	#!/bin/sh
+	exec unshare -U -r sh -c '\''echo 20 >/proc/sys/user/max_inotify_watches &&
+		exec "\$0" "\$@"'\'' "$IGOR" "\$@"
+	EOF
+	chmod +x "$T/limited-igor" &&
+	write_conf tree.conf <<-EOF &&
+	name: tree
+	plugin: $TPLUG/t15_tree.so
+	root: $T/tree
+	mask: 0x100
+	EOF
+	IGOR=$T/limited-igor igor_start && wait_ready tree &&
+	wait_for "test \"\$(json_get tree degraded)\" = True" 5 &&
+	ctl metrics >"$T/m" &&
+	[ "$(value "igor_worker_degraded{name=\"tree\"}")" = 1 ] &&
+	[ "$(value "igor_worker_up{name=\"tree\"}")" = 1 ] &&
+	[ "$(value "igor_worker_state{name=\"tree\",state=\"running\"}")" = 1 ] &&
+	igor_stop
+'
+
 test_done
