@@ -3,8 +3,10 @@
  *
  * A circular array of LOGRING_LINES slots, each one allocation holding a
  * line and its strings.  Storing a line into a full ring reuses the
- * oldest line's allocation (realloc), so a busy log costs no more than
- * one realloc per line.
+ * oldest line's allocation as it is when the line fits and does not leave
+ * most of it unused, so a busy log of lines of like lengths allocates
+ * nothing once the ring is full; the allocations' sizes, not the lines',
+ * count against LOGRING_BYTES.
  */
 #include "logring.h"
 
@@ -16,9 +18,11 @@
 
 struct entry {
 	struct logring_line l;
-	size_t size;  /* counted against LOGRING_BYTES */
+	size_t size;  /* of the allocation, counted against LOGRING_BYTES */
 	char data[];  /* [plugin NUL] msg */
 };
+
+enum { LOGRING_GRAIN = 64 }; /* allocations are multiples of this */
 
 /* The one ring of igor's log: see logring.h. */
 static struct {
@@ -77,10 +81,18 @@ static struct entry *take_oldest(void)
 	return e;
 }
 
-/* Room for a line of size bytes: an entry made of the last line dropped
- * to make room, when one was, else a new one; NULL when out of memory. */
-static struct entry *entry_for(size_t size)
+/* Can e hold need bytes without wasting most of its allocation? */
+static bool is_reusable(const struct entry *e, size_t need)
 {
+	return e->size >= need && e->size <= 2 * need + LOGRING_GRAIN;
+}
+
+/* Room for a line of need bytes: the entry of the last line dropped to
+ * make room, when one was (grown or shrunk when it must be), else a new
+ * one; its size set.  NULL when out of memory. */
+static struct entry *entry_for(size_t need)
+{
+	size_t size = (need + LOGRING_GRAIN - 1) / LOGRING_GRAIN * LOGRING_GRAIN;
 	struct entry *old = NULL, *e;
 
 	while (ring.n && (ring.n == LOGRING_LINES ||
@@ -88,9 +100,14 @@ static struct entry *entry_for(size_t size)
 		free(old);
 		old = take_oldest();
 	}
+	if (old && is_reusable(old, need))
+		return old;
 	e = realloc(old, size);
-	if (!e)
+	if (!e) {
 		free(old);
+		return NULL;
+	}
+	e->size = size;
 	return e;
 }
 
@@ -105,15 +122,14 @@ void logring_put(int level, const struct timespec *when, const char *source,
 {
 	const char *plugin = plugin_of(source);
 	size_t plen = plugin ? strlen(plugin) + 1 : 0;
-	size_t size = sizeof(struct entry) + plen + len;
+	size_t need = sizeof(struct entry) + plen + len;
 	struct entry *e;
 
 	ring.counts[count_index(level)]++;
-	if (size > LOGRING_BYTES || !(e = entry_for(size))) {
+	if (need > LOGRING_BYTES / 2 || !(e = entry_for(need))) {
 		ring.seq++; /* gone before it was held */
 		return;
 	}
-	e->size = size;
 	e->l = (struct logring_line){ .seq = ring.seq++, .level = level,
 				      .when = *when, .len = len };
 	if (plen) {
@@ -124,7 +140,7 @@ void logring_put(int level, const struct timespec *when, const char *source,
 		memcpy(e->data + plen, msg, len);
 	e->l.msg = e->data + plen;
 	ring.v[(ring.first + ring.n++) % LOGRING_LINES] = e;
-	ring.bytes += size;
+	ring.bytes += e->size;
 	if (ring.fn && !ring.telling) {
 		ring.telling = true;
 		ring.fn(&e->l, ring.arg);
