@@ -24,7 +24,7 @@
 
 enum { METRICS_LINE_MAX = 1024 };
 
-/* The states igorctl status shows, in SPEC.md's order.  A degraded
+/* The states igorctl status --json shows, in SPEC.md's order.  A degraded
  * worker's state is running: igor_worker_degraded says the rest, as
  * status --json does. */
 static const char *const states[] = {
@@ -147,7 +147,7 @@ static void state_family(struct out *o, const struct metrics *m)
 	size_t i, s;
 
 	family(o, "igor_worker_state", "gauge",
-	       "The worker's state as igorctl status shows it: 1 for the current one, 0 for the others.");
+	       "The worker's state as igorctl status --json shows it: 1 for the current one, 0 for the others.");
 	for (i = 0; i < m->n; i++)
 		for (s = 0; s < sizeof(states) / sizeof(states[0]); s++)
 			emitf(o, "igor_worker_state{name=\"%s\",state=\"%s\"} %d",

@@ -48,7 +48,7 @@ static const char want_two[] =
 	"# TYPE igor_worker_up gauge\n"
 	"igor_worker_up{name=\"containers\"} 1\n"
 	"igor_worker_up{name=\"flaky\"} 0\n"
-	"# HELP igor_worker_state The worker's state as igorctl status shows it: 1 for the current one, 0 for the others.\n"
+	"# HELP igor_worker_state The worker's state as igorctl status --json shows it: 1 for the current one, 0 for the others.\n"
 	"# TYPE igor_worker_state gauge\n"
 	"igor_worker_state{name=\"containers\",state=\"starting\"} 0\n"
 	"igor_worker_state{name=\"containers\",state=\"running\"} 1\n"
