@@ -55,11 +55,23 @@ static int place_fds(const int *fds, int nfds)
 	return 0;
 }
 
+/* In the child: tells the parent which step failed, and why. */
+static void __attribute__((noreturn)) fail_child(int report,
+						 enum spawn_step step)
+{
+	int msg[2] = { (int)step, errno };
+
+	(void)!write(report, msg, sizeof(msg));
+	_exit(127);
+}
+
 static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 {
 	char *const *envp = rq->envp ? rq->envp : environ;
-	int err;
 
+	/* First: whatever the child does next, it does in its cgroup. */
+	if (rq->cgroup_procs > 0 && write(rq->cgroup_procs, "0", 1) != 1)
+		fail_child(report, SPAWN_STEP_CGROUP);
 	setpgid(0, 0);
 	if (rq->die_with > 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -77,39 +89,38 @@ static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 		else
 			execvpe(rq->argv[0], rq->argv, envp);
 	}
-	err = errno;
-	(void)!write(report, &err, sizeof(err));
-	_exit(127);
+	fail_child(report, SPAWN_STEP_EXEC);
 }
 
 /* Waits for the exec: the pid once it succeeded, else -1 with the
  * child's errno (the child is then reaped). */
-static pid_t await_exec(pid_t pid, int report, bool *exec_failed)
+static pid_t await_exec(pid_t pid, int report, enum spawn_step *failed)
 {
 	ssize_t n;
-	int err;
+	int msg[2];
 
 	do
-		n = read(report, &err, sizeof(err));
+		n = read(report, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(err))
+	if (n != (ssize_t)sizeof(msg))
 		return pid;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	*exec_failed = true;
-	errno = err;
+	*failed = msg[0] == SPAWN_STEP_CGROUP ? SPAWN_STEP_CGROUP
+					      : SPAWN_STEP_EXEC;
+	errno = msg[1];
 	return -1;
 }
 
-pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
+pid_t spawn_start(const struct spawn_req *rq, enum spawn_step *failed)
 {
 	int report[2];
 	pid_t pid, self = getpid();
-	bool unused;
+	enum spawn_step unused;
 
-	if (!exec_failed)
-		exec_failed = &unused;
-	*exec_failed = false;
+	if (!failed)
+		failed = &unused;
+	*failed = SPAWN_STEP_FORK;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
@@ -119,7 +130,7 @@ pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
 		setpgid(pid, pid); /* also here: no window where a kill misses */
 	report[1] = safe_close(report[1]);
 	if (pid > 0)
-		pid = await_exec(pid, report[0], exec_failed);
+		pid = await_exec(pid, report[0], failed);
 	safe_close(report[0]);
 	return pid;
 }

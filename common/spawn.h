@@ -22,15 +22,25 @@ struct spawn_req {
 	int nfds;           /* fds[0..nfds); every other fd is closed */
 	pid_t die_with;     /* > 0: the child gets SIGKILL when this
 			       process, its parent, dies (PR_SET_PDEATHSIG) */
+	int cgroup_procs;   /* > 0: an fd of a cgroup's cgroup.procs; the
+			       child moves itself there first, so it runs
+			       nothing outside that cgroup (0: stays) */
+};
+
+/* Which step of a start failed. */
+enum spawn_step {
+	SPAWN_STEP_FORK,   /* igor's own pipe or fork */
+	SPAWN_STEP_CGROUP, /* the child's move into its cgroup */
+	SPAWN_STEP_EXEC,   /* the exec */
 };
 
 /*
  * Starts the child and waits for its exec.  Returns its pid (also its
- * process group id), or -1 with errno set; *exec_failed (may be NULL)
- * then says whether it was the exec that failed (errno is the exec's,
- * and the child was reaped) rather than igor's own fork or pipe.
+ * process group id), or -1 with errno set; *failed (may be NULL) then
+ * says which step failed: for the child's own steps errno is the
+ * child's, and the child was reaped.
  */
-pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed);
+pid_t spawn_start(const struct spawn_req *rq, enum spawn_step *failed);
 
 /*
  * The RLIMIT_NOFILE every child gets, from now on: igor raises its own

@@ -288,6 +288,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &ctl) < 0)
 		goto out_release;
 	configure_workers(&d);
+	wkproc_init_descendants();
 	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
 		 set.n, d.s.config_dir);
 	start_all(&set);
