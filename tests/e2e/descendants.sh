@@ -12,7 +12,6 @@
 
 C=$T/conf
 U=$$
-REAL_IGOR=$IGOR
 
 # pids_of ARGV...: the live processes whose command line is exactly ARGV.
 pids_of() {
@@ -45,12 +44,6 @@ skip_all() {
 	exit 0
 }
 
-# The cgroup2 mount points, from mountinfo (field 5, before " - cgroup2").
-cgroup2_mounts() {
-	sed -n 's/^[^ ]* [^ ]* [^ ]* [^ ]* \([^ ]*\) .* - cgroup2 .*/\1/p' \
-		/proc/self/mountinfo
-}
-
 # The directory of our own cgroup v2 (where igor makes its own).
 own_cgroup_dir() {
 	local cg mp
@@ -74,23 +67,11 @@ cgroup)
 	;;
 subreaper)
 	SAYS="workers get no cgroup of their own"
-	# As root, igor could make cgroups: give it a mount namespace of its
-	# own where every cgroup2 mount is read-only, as on a machine that
-	# does not let it.  Not root, it cannot anyway (unless delegated:
-	# then the log check below says so).
+	# As root, igor could make cgroups: keep them out of its reach.  Not
+	# root, it cannot anyway (unless delegated: then the log check
+	# below says so).
 	if [ "$(id -u)" = 0 ]; then
-		command -v unshare >/dev/null || skip_all "no unshare(1) to keep cgroups out of reach"
-		cat >"$T/igor-nocg" <<-EOF
-		#!/bin/sh
-		# igor with every cgroup2 mount read-only, in a mount namespace of its own.
-		exec unshare -m --propagation private sh -c '
-			for m in \$(sed -n "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - cgroup2 .*/\\1/p" /proc/self/mountinfo); do
-				mount -o remount,bind,ro "\$m" || exit 1
-			done
-			exec "\$0" "\$@"' "$REAL_IGOR" "\$@"
-		EOF
-		chmod +x "$T/igor-nocg"
-		IGOR=$T/igor-nocg
+		igor_without_cgroups || skip_all "no unshare(1) to keep cgroups out of reach"
 	fi
 	;;
 *)

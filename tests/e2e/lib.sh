@@ -185,6 +185,29 @@ igor_start() {
 		kill -0 $IGOR_PID 2>/dev/null
 }
 
+# The mount points of the cgroup v2 hierarchies, from mountinfo.
+cgroup2_mounts() {
+	sed -n 's/^[^ ]* [^ ]* [^ ]* [^ ]* \([^ ]*\) .* - cgroup2 .*/\1/p' \
+		/proc/self/mountinfo
+}
+
+# igor_without_cgroups: from now on "$IGOR" runs igor in a mount
+# namespace of its own where every cgroup2 mount is read-only, as on a
+# machine that lets igor create no cgroup (igor then uses child
+# subreapers).  Needs root and unshare(1); returns 1 without them.
+igor_without_cgroups() {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null || return 1
+	cat >"$T/igor-nocg" <<-EOF
+	#!/bin/sh
+	exec unshare -m --propagation private sh -c '
+		for m in \$(sed -n "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - cgroup2 .*/\\1/p" /proc/self/mountinfo); do
+			mount -o remount,bind,ro "\$m" || exit 1
+		done
+		exec "\$0" "\$@"' "$IGOR" "\$@"
+	EOF
+	chmod +x "$T/igor-nocg" && IGOR=$T/igor-nocg
+}
+
 # igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests
 # that compare runs; its pid in BG_PID.
 igor_bg() {
