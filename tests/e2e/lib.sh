@@ -52,7 +52,30 @@ _cleanup() {
 	for p in $_pids; do
 		wait "$p" 2>/dev/null
 	done
+	_cleanup_cgroups
 	rm -rf "$T"
+}
+
+# An igor killed here could not remove its cgroup directory (igor(8),
+# PROCESSES): igor-PID-NONCE below our own cgroup, which it inherited.
+# Ends what is left in each leaf and removes them.
+_cleanup_cgroups() {
+	local base d l i
+	base=$(cgroup2_mounts | head -n 1)$(sed -n 's/^0:://p' /proc/self/cgroup)
+	for p in $_pids; do
+		for d in "${base%/}"/igor-"$p"-*; do
+			[ -d "$d" ] || continue
+			for l in "$d"/*/; do
+				[ -d "$l" ] || continue
+				echo 1 >"$l/cgroup.kill" 2>/dev/null
+				for i in $(seq 100); do
+					rmdir "$l" 2>/dev/null && break
+					sleep 0.02
+				done
+			done
+			rmdir "$d" 2>/dev/null
+		done
+	done
 }
 trap _cleanup EXIT
 trap 'exit 130' INT TERM

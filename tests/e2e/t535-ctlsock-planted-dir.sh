@@ -149,11 +149,18 @@ test_expect_success 'an XDG_RUNTIME_DIR of another user is refused by both' '
 	! [ -e "$MARKS/xdgn" ]
 '
 
+# igor on a socket in $T/nob, as IGOR_PID (a function: a `&` ending an
+# && list would put the whole list, not igor, in the background).
+igor_in_nob() {
+	IGOR_CONFIG_DIR=$P/conf "$IGOR" -vvvv -s "$T/nob/igor.sock" 2>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+}
+
 test_expect_success 'a named socket may sit in a directory of another user' '
 	test_when_finished "igor_stop" &&
 	mkdir -p "$T/nob" && chown $NOBODY "$T/nob" && chmod 755 "$T/nob" &&
-	IGOR_CONFIG_DIR=$P/conf "$IGOR" -vvvv -s "$T/nob/igor.sock" 2>"$LOG" &
-	IGOR_PID=$! && track_pid $IGOR_PID &&
+	igor_in_nob &&
 	wait_for "[ -S $T/nob/igor.sock ]" 5 &&
 	test_status 0 "$IGORCTL" -s "$T/nob/igor.sock" status
 '
