@@ -30,6 +30,7 @@ static bool on;                /* new workers get a leaf */
 static char inst_path[PATH_MAX];
 static char **pending;         /* ended leaves not empty yet */
 static size_t npending;
+static uint64_t last_n;        /* of the last leaf made */
 
 bool cgroup_is_on(void)
 {
@@ -212,17 +213,18 @@ static void leaf_name(char *buf, const char *name, uint64_t n)
 	snprintf(buf, CGROUP_LEAF_MAX, "%s.%" PRIu64, name, n);
 }
 
-int cgroup_make(const char *name, uint64_t n, int *procs)
+int cgroup_make(const char *name, uint64_t *n, int *procs)
 {
 	char leaf[CGROUP_LEAF_MAX], file[CGROUP_LEAF_MAX + 16];
 	int err;
 
 	*procs = -1;
+	*n = 0;
 	if (!on) {
 		errno = ENOTSUP;
 		return -1;
 	}
-	leaf_name(leaf, name, n);
+	leaf_name(leaf, name, ++last_n);
 	snprintf(file, sizeof(file), "%s/cgroup.procs", leaf);
 	if (mkdirat(inst_fd, leaf, 0755) < 0)
 		return -1;
@@ -233,6 +235,7 @@ int cgroup_make(const char *name, uint64_t n, int *procs)
 		errno = err;
 		return -1;
 	}
+	*n = last_n;
 	return 0;
 }
 

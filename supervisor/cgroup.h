@@ -7,8 +7,8 @@
  * under the cgroup2 mount of /proc/self/mountinfo) and makes one
  * directory below it for itself, igor-PID-NONCE (unique per instance:
  * two igors in one cgroup never meet), holding no process; below that,
- * one leaf per worker process, NAME.N (N: the worker's start count, so a
- * restart never waits for the last one's leaf to empty).  A worker moves
+ * one leaf per worker process, NAME.N (N: a number this igor never gives
+ * twice, so a new process never waits for the last one's leaf to empty).  A worker moves
  * itself into its leaf before it execs (spawn.h), so it has run no
  * plugin code outside it.  When the worker has ended, cgroup.kill ends
  * the leaf whole and the leaf is removed once empty.
@@ -46,12 +46,12 @@ const char *cgroup_path(void);
 void cgroup_turn_off(void);
 
 /*
- * Makes the leaf NAME.N of a worker process about to start.  *procs
- * receives an fd of its cgroup.procs (close-on-exec, owned by the caller:
- * close it once the child has started), for the child to write "0" to.
- * 0, or -1 with errno.
+ * Makes a leaf NAME.N for a worker process about to start: *n receives N
+ * (never 0), *procs an fd of its cgroup.procs (close-on-exec, owned by
+ * the caller: close it once the child has started), for the child to
+ * write "0" to.  0, or -1 with errno.
  */
-int cgroup_make(const char *name, uint64_t n, int *procs);
+int cgroup_make(const char *name, uint64_t *n, int *procs);
 
 /* Ends what is left in leaf NAME.N (cgroup.kill) and removes the leaf,
  * now, or later when it is not empty yet (cgroup_tidy). */

@@ -162,7 +162,7 @@ static void say_cgroup_failed(struct wk *w, int err)
 {
 	snprintf(w->error, sizeof(w->error),
 		 "cannot move the worker into cgroup '%s/%s.%llu': %s",
-		 cgroup_path(), w->name, (unsigned long long)w->starts,
+		 cgroup_path(), w->name, (unsigned long long)w->cgroup,
 		 strerror(err));
 	log_warning("%s; workers get no cgroup of their own from now on, igor and they are child subreapers instead",
 		    w->error);
@@ -211,11 +211,10 @@ static int make_leaf(struct wk *w)
 
 	if (w->conf->keep_descendants || !cgroup_is_on())
 		return -1;
-	if (cgroup_make(w->name, w->starts, &procs) == 0)
+	if (cgroup_make(w->name, &w->cgroup, &procs) == 0)
 		return procs;
-	log_errno(LOG_LVL_WARNING, "plugin '%s': cannot create cgroup '%s/%s.%llu'; this worker has none",
-		  w->name, cgroup_path(), w->name,
-		  (unsigned long long)w->starts);
+	log_errno(LOG_LVL_WARNING, "plugin '%s': cannot create a cgroup below '%s'; this worker has none",
+		  w->name, cgroup_path());
 	return -1;
 }
 
@@ -230,7 +229,6 @@ int wkproc_spawn(struct wk *w)
 	if (fds_make(w, &f) < 0)
 		goto out_close;
 	procs = make_leaf(w);
-	w->in_cgroup = procs >= 0;
 	w->pid = exec_worker(w, &f, procs, &failed);
 	procs = safe_close(procs); /* keeps errno */
 	if (w->pid < 0) {
@@ -246,10 +244,10 @@ int wkproc_spawn(struct wk *w)
 out_close:
 	if (ret < 0)
 		say_why(w, failed);
-	if (ret < 0 && w->in_cgroup) /* its process is gone: reaped */
-		cgroup_end(w->name, w->starts);
+	if (ret < 0 && w->cgroup) /* its process is gone: reaped */
+		cgroup_end(w->name, w->cgroup);
 	if (ret < 0)
-		w->in_cgroup = false;
+		w->cgroup = 0;
 	if (ret < 0 && !w->pid)
 		counters_close(&w->counts);
 	fds_close(&f);
@@ -276,11 +274,11 @@ void wkproc_describe_status(int status, char *buf, size_t len)
  * over (wkproc_reap). */
 static void end_descendants(struct wk *w)
 {
-	if (w->in_cgroup)
-		cgroup_end(w->name, w->starts);
+	if (w->cgroup)
+		cgroup_end(w->name, w->cgroup);
 	else
 		orphans_note_end(w->name, w->conf->keep_descendants);
-	w->in_cgroup = false;
+	w->cgroup = 0;
 }
 
 /* One ended worker: clean its group while the zombie still holds the

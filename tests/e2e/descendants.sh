@@ -211,8 +211,8 @@ test_expect_success 'two igors with a plugin of the same name do not touch each 
 	wa=$(worker_pid same) &&
 	wb=$(sed -n "s/.*plugin .same. started (pid \([0-9]*\)).*/\1/p" "$T/b.log") &&
 	if [ "$MODE" = cgroup ]; then
-		case $(cgroup_of "$wa") in */igor-$IGOR_PID-*/same.1) ;; *) false ;; esac &&
-		case $(cgroup_of "$wb") in */igor-$B_PID-*/same.1) ;; *) false ;; esac
+		case $(cgroup_of "$wa") in */igor-$IGOR_PID-*/same.[0-9]*) ;; *) false ;; esac &&
+		case $(cgroup_of "$wb") in */igor-$B_PID-*/same.[0-9]*) ;; *) false ;; esac
 	fi &&
 	kill -KILL "$wa" &&
 	wait_for "! is_running $a_sleep" 5 &&

@@ -231,6 +231,11 @@ igor_without_cgroups() {
 	chmod +x "$T/igor-nocg" && IGOR=$T/igor-nocg
 }
 
+# IGOR_TEST_NO_CGROUP=1 runs every test's igor without cgroups (as root).
+if [ -n "${IGOR_TEST_NO_CGROUP:-}" ]; then
+	igor_without_cgroups
+fi
+
 # igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests
 # that compare runs; its pid in BG_PID.
 igor_bg() {
