@@ -75,7 +75,8 @@ void reload_apply(struct plugin_set *set, struct report *rep)
 	struct plugin_conf *pc;
 	int cmp;
 
-	qsort(set->v, set->n, sizeof(*set->v), by_name);
+	if (set->n) /* an empty set may have no array: qsort wants one */
+		qsort(set->v, set->n, sizeof(*set->v), by_name);
 	for (i = 0; i < n; i++) {
 		struct wk *w = wktab_at(i);
 
