@@ -207,7 +207,7 @@ int check_run(const struct opts *o, const struct layout *lay)
 	/* -t prints nothing but problems unless -v asks for more. */
 	log_set_threshold(log_level_from_verbosity(o->verbose));
 	/* What a plugin's constructor forks comes back to us: end_leftovers. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	problems = check_worker(s.worker);
 	/* In check mode a warning (an unknown key) is a problem too. */
 	print_problems(&warns);

@@ -280,7 +280,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
 		return 1;
 	/* Orphans of a worker's children come to us, and get reaped. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (ev_init() < 0 || trap_signals(&d) < 0) {
 		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
 		goto out_release;

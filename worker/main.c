@@ -223,7 +223,7 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	/* Before the plugin's constructors run: nothing it starts may get
 	 * past us to igor while we live (igor(8), Processes). */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (emit_init(WKARGS_FD_REC) < 0 || emit_hello() < 0)
 		return EXIT_FAIL;
 	if (ev_init() < 0 || trap_signals() < 0 ||

@@ -137,7 +137,7 @@ static void subtree_cases(void)
 int main(void)
 {
 	pidset_cases();
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 		return 1;
 	subtree_cases();
 	return check_done();
