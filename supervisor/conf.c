@@ -304,6 +304,23 @@ static int check_user_has_group(const struct cfg_node *root, const char *file,
 	return -1;
 }
 
+/* descendants: kill (the default) or keep; see igor(8), Processes. */
+static int get_descendants(const struct cfg_pair *p, const char *file,
+			   struct cfg_errs *errs, bool *keep)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "kill or keep");
+
+	if (n && (strcmp(n->text, "kill") == 0 || strcmp(n->text, "keep") == 0)) {
+		*keep = strcmp(n->text, "keep") == 0;
+		return 0;
+	}
+	if (n)
+		cfg_errs_add(errs, file, p->line,
+			     "key 'descendants' must be kill or keep, not '%s'",
+			     n->text);
+	return -1;
+}
+
 static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 			    const char *plugin_dir, struct cfg_errs *errs)
 {
@@ -345,6 +362,8 @@ static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 	}
 	if (strcmp(p->key, "log_level") == 0)
 		return get_level(p, file, errs, &pc->log_level);
+	if (strcmp(p->key, "descendants") == 0)
+		return get_descendants(p, file, errs, &pc->keep_descendants);
 	if (strcmp(p->key, "watchdog") == 0) {
 		if (get_seconds(p, file, errs, &pc->watchdog_ms) < 0)
 			return -1;

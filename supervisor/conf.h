@@ -39,6 +39,7 @@ struct plugin_conf {
 	unsigned plugin_line;
 	int log_level;   /* 0 when not set */
 	int64_t watchdog_ms; /* 0 when not set */
+	bool keep_descendants; /* descendants: keep (default kill) */
 	char *bytes;     /* the file as read: handed to the worker */
 	size_t len;
 	struct cfg_node *tree;

@@ -370,7 +370,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
 		goto out_sink;
 	/* Orphans of a worker's children come to us, and get reaped. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (ev_init() < 0 || trap_signals(&d) < 0 || watch_sink(&d) < 0) {
 		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
 		goto out_release;
@@ -378,6 +378,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &ctl) < 0)
 		goto out_release;
 	configure_workers(&d);
+	wkproc_init_descendants();
 	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
 		 set.n, d.s.config_dir);
 	start_all(&set);
