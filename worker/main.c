@@ -244,13 +244,19 @@ int main(int argc, char **argv)
 	}
 	logger = abi_logger(plugin_level(conf), a.level);
 	emit_set_each_event(a.level <= LOG_LVL_DEBUG);
+	/* igor's records are heard from now on: a setup that gives the loop
+	 * back (a long walk of a tree does) answers the watchdog too. */
+	if (ev_add(WKARGS_FD_REC, &rec_src) < 0) {
+		emit_fail(REC_FAIL_CONFIG, "cannot set up the worker's event loop");
+		return EXIT_FAIL;
+	}
 	ret = setup((const igor_config *)conf, logger, ino_factory());
 	if (ret != 0) {
 		snprintf(msg, sizeof(msg), "setup returned %d", ret);
 		emit_fail(REC_FAIL_SETUP, msg);
 		return EXIT_FAIL;
 	}
-	if (emit_ready() < 0 || ev_add(WKARGS_FD_REC, &rec_src) < 0)
+	if (emit_ready() < 0)
 		return EXIT_FAIL;
 	ret = loop_run();
 	if (!a.keep)
