@@ -69,8 +69,12 @@ test_expect_success() {
 	local title=$1 body=$2 rc
 	test_count=$((test_count + 1))
 	_finally=""
-	# In this shell, as git's tests do, so igor_start's IGOR_PID lasts.
-	eval "$body" >"$T/.out" 2>&1 </dev/null
+	# In this shell, as git's tests do, so igor_start's IGOR_PID lasts;
+	# as a function's body, so a "return 1" in it fails the test rather
+	# than returning from here without a verdict.
+	eval "_test_body() {
+$body
+}" && _test_body >"$T/.out" 2>&1 </dev/null
 	rc=$?
 	cd "$T" || exit 1
 	eval "$_finally" >/dev/null 2>&1
