@@ -92,12 +92,15 @@ static void test_fallback(struct logwriter *w)
 	CHECK(strstr(err_text(), "INFO plugin web: two\n") &&
 		      strstr(err_text(), "INFO plugin web: three\n"),
 	      "both lines are on stderr");
+	w->next_try = now_ms(); /* as if retry_ms passed: still gone */
+	CHECK_INT(write_line(w, "tried"), 0, "a line when a try fails");
+	CHECK(strstr(err_text(), "plugin web: tried\n"), "goes to stderr");
 	rx = receiver_bind(jpath);
-	CHECK_INT(write_line(w, "four"), 0, "back, but before retry_ms: line four");
+	CHECK_INT(write_line(w, "four"), 0, "back, but before retry_ms since that try: line four");
 	CHECK(strstr(err_text(), "plugin web: four\n"), "goes to stderr still");
 	w->next_try = now_ms(); /* as if retry_ms passed */
 	CHECK_INT(write_line(w, "five"), 0, "after retry_ms: line five");
-	CHECK(strstr(next_at(rx), "MESSAGE=the journal is back; 3 lines went to stderr meanwhile\n"),
+	CHECK(strstr(next_at(rx), "MESSAGE=the journal is back; 4 lines went to stderr meanwhile\n"),
 	      "the journal hears it is back, and how many lines it missed");
 	CHECK(strstr(next_at(rx), "MESSAGE=plugin web: five\n"), "then gets the line");
 	CHECK(strstr(err_text(), "INFO igor: the journal is back; writing there again\n") &&
