@@ -258,6 +258,17 @@ igor_start() {
 		kill -0 $IGOR_PID 2>/dev/null
 }
 
+# igor_serve [NAME=VALUE...]: igor on $T/conf with -vvvv and these
+# variables, its stderr in $LOG, for a test whose log goes elsewhere
+# (the journal, syslog): up once its control socket answers.
+igor_serve() {
+	: >"$LOG"
+	env "$@" IGOR_CONFIG_DIR="$T/conf" "$IGOR" -vvvv -s "$SOCK" 2>>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+	wait_for "ctl status >/dev/null 2>&1; [ \$? -ne 1 ]" 10
+}
+
 # igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests
 # that compare runs; its pid in BG_PID.
 igor_bg() {

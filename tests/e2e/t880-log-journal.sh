@@ -58,17 +58,6 @@ start_journald() {
 	wait_for "[ -S /run/systemd/journal/socket ]" 10
 }
 
-# start_igor [JOURNAL_STREAM]: igor on $T/conf, stderr in $LOG, up once
-# the control socket answers.
-start_igor() {
-	: >"$LOG"
-	env ${1:+JOURNAL_STREAM=$1} IGOR_CONFIG_DIR="$T/conf" \
-		"$IGOR" -vvvv -s "$SOCK" 2>>"$LOG" &
-	IGOR_PID=$!
-	track_pid $IGOR_PID
-	wait_for "ctl status >/dev/null 2>&1; [ \$? -ne 1 ]" 10
-}
-
 test_expect_setup 'a journald of our own, on tmpfs, in our own mount namespace' '
 	fresh_run && start_journald &&
 	mkdir -p "$T/conf" &&
@@ -82,7 +71,7 @@ test_expect_setup 'a journald of our own, on tmpfs, in our own mount namespace' 
 '
 
 test_expect_success 'log: journal: the lines go there; stderr says so' '
-	start_igor &&
+	igor_serve &&
 	wait_for "has_line \"first line
 second line\"" 10 &&
 	log_has "INFO igor: the log goes to the journal from now on" &&
@@ -132,7 +121,7 @@ test_expect_success 'journald killed: igor goes on, on stderr, and says so once'
 test_expect_success 'log: auto with JOURNAL_STREAM naming stderr: the journal' '
 	start_journald &&
 	printf "stop_timeout: 2\n" >"$T/conf/igor.conf" &&
-	start_igor "$(stat -c "%d:%i" "$LOG")" &&
+	igor_serve JOURNAL_STREAM="$(stat -c "%d:%i" "$LOG")" &&
 	wait_for "has_line \"at level 10\"" 10 &&
 	! log_has "plugin say:" &&
 	test_status 0 igor_stop
@@ -140,7 +129,7 @@ test_expect_success 'log: auto with JOURNAL_STREAM naming stderr: the journal' '
 
 test_expect_success 'log: auto with JOURNAL_STREAM naming something else: stderr' '
 	: >"$T/other" &&
-	start_igor "$(stat -c "%d:%i" "$T/other")" &&
+	igor_serve JOURNAL_STREAM="$(stat -c "%d:%i" "$T/other")" &&
 	wait_for "log_has \"INFO plugin say: at level 20\"" 10 &&
 	! has_line "at level 20" &&
 	test_status 0 igor_stop

@@ -44,14 +44,6 @@ with open(sys.argv[2], "ab", buffering=0) as out:
 	wait_for "[ -S $DEVLOG ]" 5
 }
 
-start_igor() {
-	: >"$LOG"
-	IGOR_CONFIG_DIR=$T/conf "$IGOR" -vvvv -s "$SOCK" 2>>"$LOG" &
-	IGOR_PID=$!
-	track_pid $IGOR_PID
-	wait_for "ctl status >/dev/null 2>&1; [ \$? -ne 1 ]" 10
-}
-
 # status answers, within 1 s, five times over; the last time in $ms.  A
 # hung igor is a failure, not a hung test.
 status_answers() {
@@ -84,7 +76,7 @@ test_expect_setup 'a receiver where /dev/log points; log: syslog, facility local
 '
 
 test_expect_success 'the lines arrive with PRI local3 * 8 + severity and igor[PID]' '
-	start_igor &&
+	igor_serve &&
 	wait_for "got_line 159 \"plugin say: at level 10\"" 10 &&
 	got_line 154 "plugin say: at level 50" &&
 	got_line 155 "plugin say: at level 40" &&
@@ -124,7 +116,7 @@ test_expect_success 'a receiver that stops reading: status answers, SIGTERM exit
 	flood: 100000
 	EOF
 	kill -STOP $RECEIVER &&
-	start_igor && status_answers &&
+	igor_serve && status_answers &&
 	echo "measured: status with a syslog receiver that stopped reading: $ms ms" &&
 	test_status 3 ctl status flood >/dev/null &&
 	t0=$(date +%s%N) && kill -TERM $IGOR_PID &&
