@@ -6,8 +6,9 @@
  * mutex guards the list and the counters, and is never held across a
  * write(2).  A line being written stays counted in bytes and lines until
  * its write returns, so the bounds and the drain see it.  A change of
- * destination is an entry of the queue too (counted in neither), so that
- * every line goes where the log went when it was logged.
+ * destination is an entry of the queue too, of size 0 (counted in
+ * neither), its struct logwriter_conf in data, so that every line goes
+ * where the log went when it was logged.
  */
 #include "sink.h"
 
@@ -32,9 +33,7 @@ enum { SINK_WAIT_MS = 500 };
 
 struct line {
 	struct line *next;
-	bool is_dest;  /* not a line: the destination from here on */
-	struct logwriter_conf dest;
-	size_t size; /* counted against the bounds */
+	size_t size; /* counted against the bounds; 0: a destination */
 	int level;
 	struct timespec when;
 	pid_t pid;
@@ -99,7 +98,7 @@ static void line_done(struct line *l, bool written)
 	uint64_t one = 1;
 
 	sink.busy = false;
-	if (l->is_dest)
+	if (!l->size)
 		goto out;
 	sink.bytes -= l->size;
 	sink.lines--;
@@ -112,6 +111,16 @@ static void line_done(struct line *l, bool written)
 out:
 	if (!sink.head)
 		pthread_cond_broadcast(&sink.idle);
+}
+
+/* An entry of size 0: the destination from here on. */
+static int set_dest(const struct line *l)
+{
+	struct logwriter_conf c;
+
+	memcpy(&c, l->data, sizeof(c));
+	logwriter_set(&sink.out, &c);
+	return 0;
 }
 
 static void *writer_main(void *arg)
@@ -132,9 +141,7 @@ static void *writer_main(void *arg)
 			sink.tail = &sink.head;
 		sink.busy = true;
 		pthread_mutex_unlock(&sink.lock);
-		if (l->is_dest)
-			logwriter_set(&sink.out, &l->dest);
-		ok = l->is_dest || write_line(l) == 0;
+		ok = l->size ? write_line(l) == 0 : set_dest(l) == 0;
 		pthread_mutex_lock(&sink.lock);
 		line_done(l, ok);
 		free(l);
@@ -301,17 +308,17 @@ int sink_put(const struct sink_rec *r)
 int sink_set_dest(enum log_dest dest, int facility, int threshold)
 {
 	struct line *l;
+	struct logwriter_conf c = { .dest = dest, .facility = facility,
+				    .threshold = threshold };
 
 	if (sink.state != SINK_OPEN) {
 		errno = EPIPE;
 		return -1;
 	}
-	l = calloc(1, sizeof(*l));
+	l = calloc(1, sizeof(*l) + sizeof(c));
 	if (!l)
 		return -1;
-	l->is_dest = true;
-	l->dest = (struct logwriter_conf){ .dest = dest, .facility = facility,
-					   .threshold = threshold };
+	memcpy(l->data, &c, sizeof(c)); /* size 0: not a line */
 	pthread_mutex_lock(&sink.lock);
 	*sink.tail = l; /* whatever the bounds: it is no line */
 	sink.tail = &l->next;
