@@ -15,7 +15,6 @@
 #include "ids.h"
 #include "log.h"
 #include "plugname.h"
-#include "rfc3164.h"
 #include "trust.h"
 #include "util.h"
 

@@ -12,13 +12,17 @@
 
 #include "cfg.h"
 #include "logdest.h"
+#include "rfc3164.h"
 
 struct restart_policy {
 	int64_t delay_ms, max_delay_ms, reset_after_ms;
 };
 
-/* igor.conf's default stop_timeout, and syslog_facility's (daemon). */
-enum { CONF_STOP_TIMEOUT_MS = 10000, CONF_SYSLOG_FACILITY = 3 };
+/* igor.conf's default stop_timeout, and syslog_facility's. */
+enum {
+	CONF_STOP_TIMEOUT_MS = 10000,
+	CONF_SYSLOG_FACILITY = RFC3164_DAEMON,
+};
 
 struct main_conf {
 	char *file;         /* as opened */

@@ -83,8 +83,12 @@ void log_dest_apply(enum log_dest d, int facility)
 	enum log_dest to = log_dest_resolve(d, log_dest_journal_stream(),
 					    STDERR_FILENO);
 
-	if (sink_set_dest(to, facility, log_threshold()) < 0 &&
-	    to != LOG_DEST_STDERR)
+	if (sink_set_dest(to, facility, log_threshold()) == 0 ||
+	    to == LOG_DEST_STDERR)
+		return;
+	if (errno == EPIPE) /* open_sink said why */
+		log_error("the log stays on stderr: igor's log writer is not running");
+	else
 		log_errno(LOG_LVL_ERROR, "cannot send the log to %s; it stays on stderr",
 			  log_dest_name(to));
 }

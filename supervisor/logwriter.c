@@ -18,7 +18,7 @@
 void logwriter_init(struct logwriter *w, int err_fd)
 {
 	*w = (struct logwriter){
-		.conf = { .dest = LOG_DEST_STDERR, .facility = 3,
+		.conf = { .dest = LOG_DEST_STDERR, .facility = RFC3164_DAEMON,
 			  .threshold = LOG_LVL_CRITICAL },
 		.err_fd = err_fd,
 		.fd = -1,
@@ -161,11 +161,8 @@ static void try_again(struct logwriter *w)
 
 void logwriter_set(struct logwriter *w, const struct logwriter_conf *c)
 {
-	bool same = c->dest == w->conf.dest &&
-		    (c->dest != LOG_DEST_SYSLOG || c->facility == w->conf.facility);
-
-	if (same) {
-		w->conf.threshold = c->threshold;
+	if (c->dest == w->conf.dest) { /* another facility or threshold */
+		w->conf = *c;
 		return;
 	}
 	if (c->threshold <= LOG_LVL_INFO)

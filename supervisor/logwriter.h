@@ -58,9 +58,9 @@ void logwriter_init(struct logwriter *w, int err_fd);
 
 /*
  * Goes to c's destination from the next line on, saying so at INFO on
- * the one it leaves (when c's threshold shows INFO); nothing when c is
- * the destination already.  A socket that cannot be connected is a
- * failure, as in logwriter_write.
+ * the one it leaves (when c's threshold shows INFO); when c names the
+ * destination already, only takes its facility and threshold.  A socket
+ * that cannot be connected is a failure, as in logwriter_write.
  */
 void logwriter_set(struct logwriter *w, const struct logwriter_conf *c);
 

@@ -22,6 +22,9 @@
 
 #define SYSLOG_SOCKET "/dev/log"
 
+/* syslog_facility's default: daemon. */
+enum { RFC3164_DAEMON = 3 };
+
 /* A datagram's size at most: the header, and a message escaped. */
 enum { RFC3164_MAX = 64 + LOG_LINE_MAX };
 

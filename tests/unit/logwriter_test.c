@@ -161,17 +161,25 @@ static void test_syslog(struct logwriter *w)
 	snprintf(want, sizeof(want), " igor[%d]: plugin web: a\\nb", (int)getpid());
 	CHECK(strlen(got) == 20 + strlen(want) && strcmp(got + 20, want) == 0,
 	      "then a timestamp, igor[PID] and the line escaped: %s", got);
+	c.facility = 1;
+	logwriter_set(w, &c);
+	CHECK_INT(write_line(w, "user"), 0, "another facility, by a reload");
+	got = next_at(rx);
+	CHECK(strncmp(got, "<14>", 4) == 0 && strstr(got, "plugin web: user"),
+	      "takes effect at the next line, on the same socket: %.4s", got);
 	close(rx);
 	close(jx);
 }
 
 static void test_missing(struct logwriter *w)
 {
-	struct logwriter_conf c = { LOG_DEST_SYSLOG, 3, LOG_LVL_CRITICAL };
+	struct logwriter_conf c = { LOG_DEST_STDERR, 3, LOG_LVL_CRITICAL };
 	int before = count(err_text(), "cannot write to syslog");
 
+	logwriter_set(w, &c);
 	unlink(spath);
-	logwriter_set(w, &c); /* facility changed: connects again */
+	c.dest = LOG_DEST_SYSLOG;
+	logwriter_set(w, &c);
 	CHECK_INT(count(err_text(), "cannot write to syslog") - before, 1,
 		  "syslog missing when chosen: said on stderr");
 	CHECK(strstr(err_text(), "No such file or directory"), "with the reason");
