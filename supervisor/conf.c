@@ -86,12 +86,53 @@ static int get_level(const struct cfg_pair *p, const char *file,
 	return 0;
 }
 
+/* log: and syslog_facility:, by name. */
+static int get_log_dest(const struct cfg_pair *p, const char *file,
+			struct cfg_errs *errs, enum log_dest *dest)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "a destination");
+	int v;
+
+	if (!n)
+		return -1;
+	v = log_dest_parse(n->text);
+	if (v < 0) {
+		cfg_errs_add(errs, file, p->line,
+			     "key '%s' must be auto, stderr, journal or syslog, not '%s'",
+			     p->key, n->text);
+		return -1;
+	}
+	*dest = (enum log_dest)v;
+	return 0;
+}
+
+static int get_facility(const struct cfg_pair *p, const char *file,
+			struct cfg_errs *errs, int *facility)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "a facility name");
+	int v;
+
+	if (!n)
+		return -1;
+	v = rfc3164_facility_parse(n->text);
+	if (v < 0) {
+		cfg_errs_add(errs, file, p->line,
+			     "key '%s' must be daemon, user or local0 to local7, not '%s'",
+			     p->key, n->text);
+		return -1;
+	}
+	*facility = v;
+	return 0;
+}
+
 /* ---- igor.conf ----------------------------------------------------------- */
 
 void main_conf_defaults(struct main_conf *mc)
 {
 	memset(mc, 0, sizeof(*mc));
 	mc->log_level = -1;
+	mc->log = LOG_DEST_AUTO;
+	mc->syslog_facility = CONF_SYSLOG_FACILITY;
 	mc->stop_timeout_ms = CONF_STOP_TIMEOUT_MS;
 	mc->restart.delay_ms = 100;
 	mc->restart.max_delay_ms = 30000;
@@ -159,6 +200,10 @@ static int load_main_key(const struct cfg_pair *p, const char *file,
 		return get_string(p, file, errs, &mc->socket_group);
 	if (strcmp(p->key, "log_level") == 0)
 		return get_level(p, file, errs, &mc->log_level);
+	if (strcmp(p->key, "log") == 0)
+		return get_log_dest(p, file, errs, &mc->log);
+	if (strcmp(p->key, "syslog_facility") == 0)
+		return get_facility(p, file, errs, &mc->syslog_facility);
 	if (strcmp(p->key, "stop_timeout") == 0)
 		return get_seconds(p, file, errs, &mc->stop_timeout_ms);
 	if (strcmp(p->key, "restart") == 0)

@@ -225,6 +225,49 @@ share_build() {
 	export IGOR_PLUGIN_DIR=$PLUGDIR
 }
 
+# own_mount_ns WHAT: runs this script again, from the start, in a mount
+# namespace of its own (unshare -m, private propagation), where it may
+# mount what it likes: every mount goes with the namespace, which ends
+# with its last process (killed at exit as any other).  Skips the script
+# (WHAT, and why) when not root or when unshare -m is not available.
+own_mount_ns() {
+	local why= self
+	[ -n "${IGOR_OWN_MOUNT_NS:-}" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		why='needs root'
+	elif ! command -v unshare >/dev/null 2>&1; then
+		why='unshare is not installed'
+	elif ! unshare -m --propagation private true 2>/dev/null; then
+		why='unshare -m is not allowed here'
+	fi
+	if [ -n "$why" ]; then
+		test_skip "$1" "$why"
+		test_done
+	fi
+	self=$IGOR_TOP/tests/e2e/$(basename "$0")
+	cd / && rm -rf "$T" && trap - EXIT
+	IGOR_OWN_MOUNT_NS=1 exec unshare -m --propagation private bash "$self"
+}
+
+# fresh_run: in own_mount_ns only, a fresh tmpfs on /run/systemd and on
+# /run/log (on /run itself where they do not exist), and on
+# /var/log/journal where it exists, so that what a journald or a syslog
+# receiver writes here never reaches the machine's files.
+fresh_run() {
+	[ -n "${IGOR_OWN_MOUNT_NS:-}" ] || return 1
+	if [ -d /run/systemd ] && [ -d /run/log ]; then
+		mount -t tmpfs -o mode=0755 igor-test /run/systemd &&
+		mount -t tmpfs -o mode=0755 igor-test /run/log
+	else
+		mount -t tmpfs -o mode=0755 igor-test /run &&
+		mkdir /run/systemd /run/log
+	fi || return 1
+	if [ -d /var/log/journal ]; then
+		mount -t tmpfs igor-test /var/log/journal || return 1
+	fi
+	mkdir -p /run/systemd/journal
+}
+
 # Records a PID for the cleanup at exit.
 track_pid() {
 	_pids="$_pids $1"
@@ -278,6 +321,17 @@ igor_without_cgroups() {
 if [ -n "${IGOR_TEST_NO_CGROUP:-}" ]; then
 	igor_without_cgroups
 fi
+
+# igor_serve [NAME=VALUE...]: igor on $T/conf with -vvvv and these
+# variables, its stderr in $LOG, for a test whose log goes elsewhere
+# (the journal, syslog): up once its control socket answers.
+igor_serve() {
+	: >"$LOG"
+	env "$@" IGOR_CONFIG_DIR="$T/conf" "$IGOR" -vvvv -s "$SOCK" 2>>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+	wait_for "ctl status >/dev/null 2>&1; [ \$? -ne 1 ]" 10
+}
 
 # igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests
 # that compare runs; its pid in BG_PID.
