@@ -199,7 +199,7 @@ $(B)/igor.service: igor.service.in $(B)/PATHS
 
 # ---- tests -------------------------------------------------------------------
 
-$(B)/tests/unit/%: tests/unit/%.c tests/unit/check.h $(B)/libsup.a $(B)/libwk.a $(B)/libcommon.a
+$(B)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libsup.a $(B)/libwk.a $(B)/libcommon.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_ALL) $(INC_tests) $(call paths_defs,$<) $(LDFLAGS_ALL) -o $@ $(filter %.c,$^) \
 		$(B)/libsup.a $(B)/libwk.a $(B)/libcommon.a $(DEPS_LIBS) -ldl

@@ -38,10 +38,11 @@ int log_level_from_verbosity(int v)
 static const struct {
 	int level;
 	const char *name;
+	int priority; /* syslog(3)'s LOG_CRIT ... LOG_DEBUG */
 } level_names[] = {
-	{ LOG_LVL_CRITICAL, "CRITICAL" }, { LOG_LVL_ERROR, "ERROR" },
-	{ LOG_LVL_WARNING, "WARNING" },   { LOG_LVL_INFO, "INFO" },
-	{ LOG_LVL_DEBUG, "DEBUG" },
+	{ LOG_LVL_CRITICAL, "CRITICAL", 2 }, { LOG_LVL_ERROR, "ERROR", 3 },
+	{ LOG_LVL_WARNING, "WARNING", 4 },   { LOG_LVL_INFO, "INFO", 6 },
+	{ LOG_LVL_DEBUG, "DEBUG", 7 },
 };
 
 int log_level_parse(const char *name)
@@ -62,6 +63,16 @@ const char *log_level_name(int level)
 		if (level >= level_names[i].level)
 			return level_names[i].name;
 	return "DEBUG";
+}
+
+int log_level_priority(int level)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (level >= level_names[i].level)
+			return level_names[i].priority;
+	return 7;
 }
 
 /*

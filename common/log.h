@@ -47,6 +47,13 @@ int log_level_parse(const char *name);
 const char *log_level_name(int level);
 
 /*
+ * The syslog(3) severity of a level, as the journal's PRIORITY and
+ * syslog's PRI carry it: CRITICAL 2, ERROR 3, WARNING 4, INFO 6, DEBUG 7;
+ * a level between names takes the name below it, as log_level_name.
+ */
+int log_level_priority(int level);
+
+/*
  * Writes src[0..len) into dst (cap bytes) with C escapes for control
  * characters (C0, DEL and C1: U+0080..U+009F), backslash, and every byte
  * that is not part of valid UTF-8: "\n", "\t", "\r", "\\", else "\xHH"

@@ -55,11 +55,23 @@ static int place_fds(const int *fds, int nfds)
 	return 0;
 }
 
+/* In the child: tells the parent which step failed, and why. */
+static void __attribute__((noreturn)) fail_child(int report,
+						 enum spawn_step step)
+{
+	int msg[2] = { (int)step, errno };
+
+	(void)!write(report, msg, sizeof(msg));
+	_exit(127);
+}
+
 static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 {
 	char *const *envp = rq->envp ? rq->envp : environ;
-	int err;
 
+	/* First: whatever the child does next, it does in its cgroup. */
+	if (rq->cgroup_procs > 0 && write(rq->cgroup_procs, "0", 1) != 1)
+		fail_child(report, SPAWN_STEP_CGROUP);
 	setpgid(0, 0);
 	if (rq->die_with > 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -77,9 +89,7 @@ static void exec_child(const struct spawn_req *rq, int report, pid_t parent)
 		else
 			execvpe(rq->argv[0], rq->argv, envp);
 	}
-	err = errno;
-	(void)!write(report, &err, sizeof(err));
-	_exit(127);
+	fail_child(report, SPAWN_STEP_EXEC);
 }
 
 pid_t spawn_start_nowait(const struct spawn_req *rq, int *report)
@@ -102,37 +112,41 @@ pid_t spawn_start_nowait(const struct spawn_req *rq, int *report)
 	return pid;
 }
 
-int spawn_exec_result(int report, int *err)
+int spawn_exec_result(int report, enum spawn_step *step, int *err)
 {
 	ssize_t n;
+	int msg[2];
 
 	do
-		n = read(report, err, sizeof(*err));
+		n = read(report, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(*err))
-		return -1;
 	if (n < 0 && errno == EAGAIN)
 		return 0;
-	return 1; /* end of file: exec closed the child's end */
+	if (n != (ssize_t)sizeof(msg))
+		return 1; /* end of file: exec closed the child's end */
+	*step = msg[0] == SPAWN_STEP_CGROUP ? SPAWN_STEP_CGROUP
+					    : SPAWN_STEP_EXEC;
+	*err = msg[1];
+	return -1;
 }
 
-pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed)
+pid_t spawn_start(const struct spawn_req *rq, enum spawn_step *failed)
 {
-	int report, err;
+	enum spawn_step step = SPAWN_STEP_FORK;
+	int report, err = 0;
 	pid_t pid;
-	bool failed;
 
 	pid = spawn_start_nowait(rq, &report);
-	failed = pid > 0 && spawn_exec_result(report, &err) < 0;
+	if (pid > 0 && spawn_exec_result(report, &step, &err) < 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		errno = err;
+		pid = -1;
+	}
 	safe_close(report);
-	if (exec_failed)
-		*exec_failed = failed;
-	if (!failed)
-		return pid;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	errno = err;
-	return -1;
+	if (failed)
+		*failed = step;
+	return pid;
 }
 
 int spawn_data_fd(const void *buf, size_t len)

@@ -22,29 +22,41 @@ struct spawn_req {
 	int nfds;           /* fds[0..nfds); every other fd is closed */
 	pid_t die_with;     /* > 0: the child gets SIGKILL when this
 			       process, its parent, dies (PR_SET_PDEATHSIG) */
+	int cgroup_procs;   /* > 0: an fd of a cgroup's cgroup.procs; the
+			       child moves itself there first, so it runs
+			       nothing outside that cgroup (0: stays) */
+};
+
+/* Which step of a start failed. */
+enum spawn_step {
+	SPAWN_STEP_FORK,   /* igor's own pipe or fork */
+	SPAWN_STEP_CGROUP, /* the child's move into its cgroup */
+	SPAWN_STEP_EXEC,   /* the exec */
 };
 
 /*
  * Starts the child and waits for its exec.  Returns its pid (also its
- * process group id), or -1 with errno set; *exec_failed (may be NULL)
- * then says whether it was the exec that failed (errno is the exec's,
- * and the child was reaped) rather than igor's own fork or pipe.
+ * process group id), or -1 with errno set; *failed (may be NULL) then
+ * says which step failed: for the child's own steps errno is the
+ * child's, and the child was reaped.
  */
-pid_t spawn_start(const struct spawn_req *rq, bool *exec_failed);
+pid_t spawn_start(const struct spawn_req *rq, enum spawn_step *failed);
 
 /*
  * Starts the child without waiting for its exec.  Returns its pid, with
  * *report the read end of the exec-failure pipe (owned by the caller,
- * CLOEXEC; blocking until made otherwise), or -1 with errno.
+ * CLOEXEC; blocking until made otherwise), or -1 with errno (igor's own
+ * pipe or fork failed).
  */
 pid_t spawn_start_nowait(const struct spawn_req *rq, int *report);
 
 /*
- * What report says of the exec: 1 it worked (end of file), 0 not known
- * yet (a nonblocking report with nothing to read), -1 it failed, with the
- * exec's errno in *err; the child then exits 127, for its parent to reap.
+ * What report says of the start: 1 it worked (end of file: exec closed
+ * the child's end), 0 not known yet (a nonblocking report with nothing to
+ * read), -1 it failed, with the step in *step and the child's errno in
+ * *err; the child then exits 127, for its parent to reap.
  */
-int spawn_exec_result(int report, int *err);
+int spawn_exec_result(int report, enum spawn_step *step, int *err);
 
 /*
  * The RLIMIT_NOFILE every child gets, from now on: igor raises its own

@@ -17,6 +17,8 @@ void wkargs_build(const struct wkargs *a, struct wkargs_argv *out)
 	*v++ = "igor-worker";
 	if (a->check)
 		*v++ = "-t";
+	if (a->keep)
+		*v++ = "-k";
 	*v++ = "-n", *v++ = (char *)a->name;
 	*v++ = "-f", *v++ = (char *)a->file;
 	*v++ = "-p", *v++ = (char *)a->plugin;
@@ -43,9 +45,10 @@ int wkargs_parse(int argc, char **argv, struct wkargs *a)
 	a->level = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt(argc, argv, "tn:f:p:s:l:P:")) != -1) {
+	while ((c = getopt(argc, argv, "tkn:f:p:s:l:P:")) != -1) {
 		switch (c) {
 		case 't': a->check = true; break;
+		case 'k': a->keep = true; break;
 		case 'n': a->name = optarg; break;
 		case 'f': a->file = optarg; break;
 		case 'p': a->plugin = optarg; break;

@@ -2,10 +2,12 @@
  * wkargs: how igor starts igor-worker, defined once for both sides: the
  * fds the worker inherits, its command line, and the counter page.
  *
- *   igor-worker [-t] -n NAME -f CONFIG -p PLUGIN -s SYMBOL -l LEVEL -P PPID
+ *   igor-worker [-t] [-k] -n NAME -f CONFIG -p PLUGIN -s SYMBOL -l LEVEL -P PPID
  *
  * With -t the worker loads the plugin, reports READY or FAIL and exits
- * without calling setup (igor -t).
+ * without calling setup (igor -t).  With -k (descendants: keep) it leaves
+ * alone what its commands leave behind; without, it ends it when it
+ * stops.
  */
 #ifndef IGOR_WKARGS_H
 #define IGOR_WKARGS_H
@@ -43,6 +45,7 @@ struct wkargs_counters {
 /* The command line's values; strings borrowed from argv or the caller. */
 struct wkargs {
 	bool check;           /* -t */
+	bool keep;            /* -k: descendants: keep */
 	const char *name;     /* -n: the plugin's name */
 	const char *file;     /* -f: its config file, as igor opened it */
 	const char *plugin;   /* -p: the resolved plugin file */

@@ -9,18 +9,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "proctree.h"
 #include "rec.h"
 #include "spawn.h"
 #include "util.h"
 #include "wkargs.h"
 
-/* A plugin's constructor that hangs must not hang igor -t. */
-enum { CHECK_TIMEOUT_MS = 10000 };
+/* A plugin's constructor that hangs must not hang igor -t; what it
+ * forked is waited for this long once killed (SIGKILL takes
+ * milliseconds unless a process sleeps uninterruptibly). */
+enum { CHECK_TIMEOUT_MS = 10000, CHECK_REAP_MS = 2000 };
 
 static void print_problems(const struct cfg_errs *errs)
 {
@@ -105,6 +110,28 @@ static pid_t start_checker(const struct plugin_conf *pc, const char *worker,
 	return spawn_start(&rq, NULL);
 }
 
+/*
+ * A plugin's constructor runs at dlopen, in the check too, and may fork,
+ * and its child may leave the worker's process group and session.  igor
+ * -t is a child subreaper, so whatever the check started is below it
+ * whatever it did (the worker is a subreaper too, until it exits): end
+ * it all, and reap it.
+ */
+static void end_leftovers(void)
+{
+	int64_t until = now_ms() + CHECK_REAP_MS;
+	const struct timespec pause = { 0, 5 * 1000000L };
+	pid_t r;
+
+	proctree_end_children();
+	while ((r = waitpid(-1, NULL, WNOHANG)) >= 0) {
+		if (r == 0 && now_ms() >= until)
+			break;
+		if (r == 0)
+			nanosleep(&pause, NULL);
+	}
+}
+
 /* Loads one plugin in a worker; 0, or -1 with why filled. */
 static int check_plugin(const struct plugin_conf *pc, const char *worker,
 			struct why *why)
@@ -130,6 +157,7 @@ static int check_plugin(const struct plugin_conf *pc, const char *worker,
 	kill(-pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	end_leftovers();
 out_close:
 	safe_close(cfd);
 	safe_close(sp[0]);
@@ -147,11 +175,10 @@ static size_t check_worker(const char *worker)
 	int fds[3] = { -1, -1, -1 };
 	struct spawn_req rq = { .path = worker, .argv = argv, .fds = fds,
 				.nfds = 3 };
-	bool exec_failed;
 	pid_t pid;
 
 	/* Run by hand, it says so and exits: what counts is that it runs. */
-	pid = spawn_start(&rq, &exec_failed);
+	pid = spawn_start(&rq, NULL);
 	if (pid > 0) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
@@ -181,6 +208,8 @@ int check_run(const struct opts *o, const struct layout *lay)
 	free(main_file);
 	/* -t prints nothing but problems unless -v asks for more. */
 	log_set_threshold(log_level_from_verbosity(o->verbose));
+	/* What a plugin's constructor forks comes back to us: end_leftovers. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	problems = check_worker(s.worker);
 	/* In check mode a warning (an unknown key) is a problem too. */
 	print_problems(&warns);

@@ -87,12 +87,53 @@ static int get_level(const struct cfg_pair *p, const char *file,
 	return 0;
 }
 
+/* log: and syslog_facility:, by name. */
+static int get_log_dest(const struct cfg_pair *p, const char *file,
+			struct cfg_errs *errs, enum log_dest *dest)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "a destination");
+	int v;
+
+	if (!n)
+		return -1;
+	v = log_dest_parse(n->text);
+	if (v < 0) {
+		cfg_errs_add(errs, file, p->line,
+			     "key '%s' must be auto, stderr, journal or syslog, not '%s'",
+			     p->key, n->text);
+		return -1;
+	}
+	*dest = (enum log_dest)v;
+	return 0;
+}
+
+static int get_facility(const struct cfg_pair *p, const char *file,
+			struct cfg_errs *errs, int *facility)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "a facility name");
+	int v;
+
+	if (!n)
+		return -1;
+	v = rfc3164_facility_parse(n->text);
+	if (v < 0) {
+		cfg_errs_add(errs, file, p->line,
+			     "key '%s' must be daemon, user or local0 to local7, not '%s'",
+			     p->key, n->text);
+		return -1;
+	}
+	*facility = v;
+	return 0;
+}
+
 /* ---- igor.conf ----------------------------------------------------------- */
 
 void main_conf_defaults(struct main_conf *mc)
 {
 	memset(mc, 0, sizeof(*mc));
 	mc->log_level = -1;
+	mc->log = LOG_DEST_AUTO;
+	mc->syslog_facility = CONF_SYSLOG_FACILITY;
 	mc->stop_timeout_ms = CONF_STOP_TIMEOUT_MS;
 	mc->restart.delay_ms = 100;
 	mc->restart.max_delay_ms = 30000;
@@ -160,6 +201,10 @@ static int load_main_key(const struct cfg_pair *p, const char *file,
 		return get_string(p, file, errs, &mc->socket_group);
 	if (strcmp(p->key, "log_level") == 0)
 		return get_level(p, file, errs, &mc->log_level);
+	if (strcmp(p->key, "log") == 0)
+		return get_log_dest(p, file, errs, &mc->log);
+	if (strcmp(p->key, "syslog_facility") == 0)
+		return get_facility(p, file, errs, &mc->syslog_facility);
 	if (strcmp(p->key, "stop_timeout") == 0)
 		return get_seconds(p, file, errs, &mc->stop_timeout_ms);
 	if (strcmp(p->key, "restart") == 0)
@@ -318,6 +363,23 @@ static int check_user_has_group(const struct cfg_node *root, const char *file,
 	return -1;
 }
 
+/* descendants: kill (the default) or keep; see igor(8), Processes. */
+static int get_descendants(const struct cfg_pair *p, const char *file,
+			   struct cfg_errs *errs, bool *keep)
+{
+	const struct cfg_node *n = scalar_of(p, file, errs, "kill or keep");
+
+	if (n && (strcmp(n->text, "kill") == 0 || strcmp(n->text, "keep") == 0)) {
+		*keep = strcmp(n->text, "keep") == 0;
+		return 0;
+	}
+	if (n)
+		cfg_errs_add(errs, file, p->line,
+			     "key 'descendants' must be kill or keep, not '%s'",
+			     n->text);
+	return -1;
+}
+
 static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 			    const char *plugin_dir, struct cfg_errs *errs)
 {
@@ -359,6 +421,8 @@ static int check_plugin_key(struct plugin_conf *pc, const struct cfg_pair *p,
 	}
 	if (strcmp(p->key, "log_level") == 0)
 		return get_level(p, file, errs, &pc->log_level);
+	if (strcmp(p->key, "descendants") == 0)
+		return get_descendants(p, file, errs, &pc->keep_descendants);
 	if (strcmp(p->key, "watchdog") == 0) {
 		if (get_seconds(p, file, errs, &pc->watchdog_ms) < 0)
 			return -1;

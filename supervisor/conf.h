@@ -11,13 +11,18 @@
 #include <stdint.h>
 
 #include "cfg.h"
+#include "logdest.h"
+#include "rfc3164.h"
 
 struct restart_policy {
 	int64_t delay_ms, max_delay_ms, reset_after_ms;
 };
 
-/* igor.conf's default stop_timeout. */
-enum { CONF_STOP_TIMEOUT_MS = 10000 };
+/* igor.conf's default stop_timeout, and syslog_facility's. */
+enum {
+	CONF_STOP_TIMEOUT_MS = 10000,
+	CONF_SYSLOG_FACILITY = RFC3164_DAEMON,
+};
 
 struct main_conf {
 	char *file;         /* as opened */
@@ -26,6 +31,8 @@ struct main_conf {
 	char *socket;
 	char *socket_group;
 	int log_level;      /* -1 when not set */
+	enum log_dest log;  /* LOG_DEST_AUTO unless set */
+	int syslog_facility; /* 0..23; CONF_SYSLOG_FACILITY unless set */
 	int64_t stop_timeout_ms;
 	struct restart_policy restart;
 };
@@ -41,6 +48,7 @@ struct plugin_conf {
 	unsigned plugin_line;
 	int log_level;   /* 0 when not set */
 	int64_t watchdog_ms; /* 0 when not set */
+	bool keep_descendants; /* descendants: keep (default kill) */
 	char *bytes;     /* the file as read: handed to the worker */
 	size_t len;
 	struct cfg_node *tree;

@@ -15,6 +15,7 @@
 #include "announce.h"
 #include "ctlsrv.h"
 #include "log.h"
+#include "logdest.h"
 #include "logring.h"
 #include "metrics.h"
 #include "notify.h"
@@ -196,6 +197,7 @@ static int reload_with(struct daemon *d, struct report *rep)
 	settings_release(&d->s);
 	d->mc = mc;
 	d->s = s;
+	log_dest_apply(d->mc.log, d->mc.syslog_facility);
 	configure_workers(d);
 	wktab_broadcast_level(d->s.log_level);
 	reload_apply(&set, rep);
@@ -300,6 +302,8 @@ static void open_sink(struct daemon *d)
 	if (d->sink_fd < 0)
 		log_errno(LOG_LVL_ERROR,
 			  "cannot start igor's log writer; writing directly");
+	else /* until the config is read: `log: auto` */
+		log_dest_apply(LOG_DEST_AUTO, CONF_SYSLOG_FACILITY);
 }
 
 static int watch_sink(struct daemon *d)
@@ -378,8 +382,9 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	open_sink(&d);
 	if (daemon_load(o, lay, &d.mc, &d.s, &set, NULL, &dir_ok) < 0)
 		goto out_sink;
+	log_dest_apply(d.mc.log, d.mc.syslog_facility);
 	/* Orphans of a worker's children come to us, and get reaped. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (ev_init() < 0 || trap_signals(&d) < 0 || watch_sink(&d) < 0) {
 		log_errno(LOG_LVL_CRITICAL, "cannot set up the event loop");
 		goto out_release;
@@ -387,6 +392,7 @@ int daemon_run(const struct opts *o, const struct layout *lay)
 	if (ctlsrv_open(d.s.socket, d.mc.socket_group, &ctl) < 0)
 		goto out_release;
 	configure_workers(&d);
+	wkproc_init_descendants();
 	log_info("igor %s started: %zu plugin(s) from '%s'", IGOR_VERSION,
 		 set.n, d.s.config_dir);
 	start_all(&set);

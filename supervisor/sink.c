@@ -5,7 +5,10 @@
  * The loop's thread appends, the writer thread takes from the head; one
  * mutex guards the list and the counters, and is never held across a
  * write(2).  A line being written stays counted in bytes and lines until
- * its write returns, so the bounds and the drain see it.
+ * its write returns, so the bounds and the drain see it.  A change of
+ * destination is an entry of the queue too, of size 0 (counted in
+ * neither), its struct logwriter_conf in data, so that every line goes
+ * where the log went when it was logged.
  */
 #include "sink.h"
 
@@ -24,11 +27,16 @@
 
 #include "log.h"
 #include "logring.h"
+#include "logwriter.h"
 #include "util.h"
+
+/* How long the writer waits for room at a datagram destination before
+ * it looks again whether igor is stopping. */
+enum { SINK_WAIT_MS = 500 };
 
 struct line {
 	struct line *next;
-	size_t size; /* counted against the bounds */
+	size_t size; /* counted against the bounds; 0: a destination */
 	int level;
 	struct timespec when;
 	pid_t pid;
@@ -41,10 +49,13 @@ struct line {
 enum sink_state { SINK_CLOSED, SINK_OPEN, SINK_STOPPED };
 
 /* The process's one sink: see sink.h.  state and fd belong to the loop's
- * thread; the rest is under lock. */
+ * thread, out to the writer thread while it runs; the rest is under
+ * lock. */
 static struct {
 	enum sink_state state;
 	int fd, efd;
+	struct logwriter out;
+	bool out_used; /* out holds what logwriter_release frees */
 	pthread_t writer;
 	pthread_mutex_t lock;
 	pthread_cond_t more; /* the writer waits for lines */
@@ -58,33 +69,31 @@ static struct {
 	bool direct_ok; /* the output may take a line from the loop itself */
 } sink = { .fd = STDERR_FILENO, .efd = -1, .lock = PTHREAD_MUTEX_INITIALIZER };
 
-/* Writes all of buf on a blocking fd; waits out an O_NONBLOCK someone
- * else set on the shared file description. */
-static int write_blocking(int fd, const char *buf, size_t len)
+/* Whether sink_drain gave up on the queue. */
+static bool is_stopping(void)
 {
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-	ssize_t w;
+	bool stopping;
 
-	while (len) {
-		w = write(fd, buf, len);
-		if (w < 0 && errno == EAGAIN && poll(&p, 1, -1) >= 0)
-			continue;
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	pthread_mutex_lock(&sink.lock);
+	stopping = sink.stopping;
+	pthread_mutex_unlock(&sink.lock);
+	return stopping;
 }
 
+/* Writes l, waiting out the destination's back-pressure (the line stays
+ * queued, counted against the bounds) until it has room or igor stops. */
 static int write_line(const struct line *l)
 {
-	static char buf[LOG_LINE_MAX]; /* the writer thread's alone */
-	size_t n = log_format(buf, &l->when, l->level, l->data, l->msg, l->len);
+	struct sink_rec r = { .level = l->level, .when = l->when,
+			      .source = l->data, .plugin = l->plugin,
+			      .pid = l->pid, .msg = l->msg, .len = l->len };
 
-	return write_blocking(sink.fd, buf, n);
+	while (logwriter_write(&sink.out, &r) < 0) {
+		if (errno != EAGAIN || is_stopping())
+			return -1;
+		logwriter_wait(&sink.out, SINK_WAIT_MS);
+	}
+	return 0;
 }
 
 /* Under lock: the line the writer took is done with. */
@@ -93,6 +102,8 @@ static void line_done(struct line *l, bool written)
 	uint64_t one = 1;
 
 	sink.busy = false;
+	if (!l->size)
+		goto out;
 	sink.bytes -= l->size;
 	sink.lines--;
 	if (!written && !sink.stopping) /* else sink_drain counted it */
@@ -101,8 +112,19 @@ static void line_done(struct line *l, bool written)
 		sink.congested = false;
 		(void)!write(sink.efd, &one, sizeof(one));
 	}
+out:
 	if (!sink.head)
 		pthread_cond_broadcast(&sink.idle);
+}
+
+/* An entry of size 0: the destination from here on. */
+static int set_dest(const struct line *l)
+{
+	struct logwriter_conf c;
+
+	memcpy(&c, l->data, sizeof(c));
+	logwriter_set(&sink.out, &c);
+	return 0;
 }
 
 static void *writer_main(void *arg)
@@ -123,7 +145,7 @@ static void *writer_main(void *arg)
 			sink.tail = &sink.head;
 		sink.busy = true;
 		pthread_mutex_unlock(&sink.lock);
-		ok = write_line(l) == 0;
+		ok = l->size ? write_line(l) == 0 : set_dest(l) == 0;
 		pthread_mutex_lock(&sink.lock);
 		line_done(l, ok);
 		free(l);
@@ -231,6 +253,10 @@ int sink_open(int fd, size_t soft, size_t hard)
 	sink.bytes = sink.lines = sink.lost = 0;
 	sink.busy = sink.congested = sink.stopping = false;
 	sink.direct_ok = can_take_directly(fd);
+	if (sink.out_used)
+		logwriter_release(&sink.out);
+	logwriter_init(&sink.out, fd);
+	sink.out_used = true;
 	if (start_writer() < 0)
 		goto out_conds;
 	sink.state = SINK_OPEN;
@@ -266,39 +292,35 @@ static struct line *line_new(const struct sink_rec *r)
 	return l;
 }
 
+/* The most a line's prefix (time, level, "plugin NAME: ") adds; a
+ * message escapes to at most four times its bytes. */
+enum { SINK_PREFIX_MAX = 128 };
+
 /*
  * The short way, when nothing waits: the loop's thread writes the line
- * itself, so a reader that keeps up sees every line at once, in order.
- * Only when poll says the output takes it now: a line of at most
+ * itself (the writer thread is idle, so its logwriter is free), so a
+ * reader that keeps up sees every line at once, in order.  To stderr
+ * only when poll says the output takes it now: a line of at most
  * PIPE_BUF bytes goes whole into a pipe or FIFO with a free slot, and
  * into a socket that polls writable; a file always does.  Anything else,
  * and any doubt, takes the queue and the writer thread.
  */
 static bool wrote_directly(const struct sink_rec *r)
 {
-	static char buf[LOG_LINE_MAX]; /* the loop's thread's alone */
 	struct pollfd p = { .fd = sink.fd, .events = POLLOUT };
 	bool done = false;
-	size_t n;
-	ssize_t w;
 
-	if (!sink.direct_ok)
-		return false;
 	pthread_mutex_lock(&sink.lock);
-	if (sink.busy || sink.head || poll(&p, 1, 0) != 1 ||
-	    (p.revents & (POLLERR | POLLHUP | POLLNVAL)))
+	if (sink.busy || sink.head)
 		goto out_unlock;
-	n = log_format(buf, &r->when, r->level, r->source, r->msg, r->len);
-	if (n > PIPE_BUF)
+	/* The journal and syslog take a datagram without blocking or say
+	 * EAGAIN; stderr only when poll says a short line fits. */
+	if (logwriter_is_on_stderr(&sink.out) &&
+	    (!sink.direct_ok || 4 * r->len + SINK_PREFIX_MAX > PIPE_BUF ||
+	     poll(&p, 1, 0) != 1 ||
+	     (p.revents & (POLLERR | POLLHUP | POLLNVAL))))
 		goto out_unlock;
-	do
-		w = write(sink.fd, buf, n);
-	while (w < 0 && errno == EINTR);
-	/* A short write of at most PIPE_BUF bytes to something that polled
-	 * writable does not happen; should it, the rest must still go. */
-	if (w >= 0 && (size_t)w < n)
-		write_blocking(sink.fd, buf + w, n - (size_t)w);
-	done = w >= 0;
+	done = logwriter_write(&sink.out, r) == 0;
 out_unlock:
 	pthread_mutex_unlock(&sink.lock);
 	return done;
@@ -338,6 +360,28 @@ int sink_put(const struct sink_rec *r)
 	free(l);
 	errno = EAGAIN;
 	return -1;
+}
+
+int sink_set_dest(enum log_dest dest, int facility, int threshold)
+{
+	struct line *l;
+	struct logwriter_conf c = { .dest = dest, .facility = facility,
+				    .threshold = threshold };
+
+	if (sink.state != SINK_OPEN) {
+		errno = EPIPE;
+		return -1;
+	}
+	l = calloc(1, sizeof(*l) + sizeof(c));
+	if (!l)
+		return -1;
+	memcpy(l->data, &c, sizeof(c)); /* size 0: not a line */
+	pthread_mutex_lock(&sink.lock);
+	*sink.tail = l; /* whatever the bounds: it is no line */
+	sink.tail = &l->next;
+	pthread_cond_signal(&sink.more);
+	pthread_mutex_unlock(&sink.lock);
+	return 0;
 }
 
 bool sink_is_congested(void)
@@ -402,6 +446,10 @@ size_t sink_drain(int64_t deadline_ms)
 	if (!idle)
 		return n; /* the writer is stuck in write(2): igor exits anyway */
 	pthread_join(sink.writer, NULL);
+	if (!n) { /* else sink_say_lost says it there first */
+		logwriter_release(&sink.out);
+		sink.out_used = false;
+	}
 	pthread_cond_destroy(&sink.idle);
 	pthread_cond_destroy(&sink.more);
 	sink.efd = safe_close(sink.efd);
@@ -431,23 +479,40 @@ static int reopen_output(void)
 	return open(path, flags);
 }
 
+/* The writer is gone (sink_drain joined it): the line goes to the
+ * journal or syslog when that is where the log went and it takes it now. */
+static int say_at_dest(const struct sink_rec *r)
+{
+	int ret;
+
+	if (sink.state != SINK_CLOSED || !sink.out_used)
+		return -1;
+	ret = logwriter_try(&sink.out, r);
+	logwriter_release(&sink.out);
+	sink.out_used = false;
+	return ret;
+}
+
 int sink_say_lost(size_t n)
 {
 	char line[LOG_LINE_MAX], msg[64];
-	struct timespec now;
-	int fd, level, len;
+	struct sink_rec r = { .source = "igor", .msg = msg };
+	int fd, len;
 	size_t size;
 	ssize_t w;
 
 	if (!n)
 		return 0;
+	r.level = log_threshold() > LOG_LVL_ERROR ? log_threshold() : LOG_LVL_ERROR;
+	len = snprintf(msg, sizeof(msg), "%zu lines could not be written", n);
+	r.len = (size_t)len;
+	clock_gettime(CLOCK_REALTIME, &r.when);
+	if (say_at_dest(&r) == 0)
+		return 0;
 	fd = reopen_output();
 	if (fd < 0)
 		return -1;
-	level = log_threshold() > LOG_LVL_ERROR ? log_threshold() : LOG_LVL_ERROR;
-	len = snprintf(msg, sizeof(msg), "%zu lines could not be written", n);
-	clock_gettime(CLOCK_REALTIME, &now);
-	size = log_format(line, &now, level, "igor", msg, (size_t)len);
+	size = log_format(line, &r.when, r.level, "igor", msg, r.len);
 	w = write(fd, line, size);
 	close(fd);
 	return w == (ssize_t)size ? 0 : -1;

@@ -2,11 +2,13 @@
  * sink: igor's own output, written without ever blocking its loop (SPEC,
  * "igor never blocks its loop on its own output").
  *
- * Lines are queued in a bounded buffer; a writer thread formats them
- * (common/log.c's line) and writes them to the output fd with blocking
- * writes, which works for files, pipes, FIFOs, ttys and sockets alike and
- * never sets O_NONBLOCK on fd 2, whose flags are shared with the shell
- * that started igor.  When the reader is slow the queue grows: above the
+ * Lines are queued in a bounded buffer; a writer thread writes them to
+ * the log's destination (logwriter.h): to the output fd, formatted
+ * (common/log.c's line), with blocking writes, which works for files,
+ * pipes, FIFOs, ttys and sockets alike and never sets O_NONBLOCK on fd 2,
+ * whose flags are shared with the shell that started igor; or to the
+ * journal or syslog, whose sockets never block and whose EAGAIN keeps
+ * the line queued.  When the reader is slow the queue grows: above the
  * soft bound the sink is congested and the loop stops reading the
  * workers' records (they wait in igor_log, losing nothing); igor's own
  * lines are still taken up to the hard bound, beyond which they are
@@ -32,6 +34,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
+
+#include "logdest.h"
 
 enum {
 	SINK_SOFT_BYTES = 512 * 1024,      /* congested above this */
@@ -69,6 +73,16 @@ int sink_open(int fd, size_t soft, size_t hard);
  */
 int sink_put(const struct sink_rec *r);
 
+/*
+ * Sends every line queued after this call to dest (resolved: not
+ * LOG_DEST_AUTO; facility for syslog, 0..23; threshold the log's, which
+ * decides whether "the log goes to ..." is said), the lines before it
+ * still going where they were going.  Returns 0, or -1 with errno set
+ * (EPIPE: the sink is not open; ENOMEM).  At sink_open the destination is
+ * the output fd.
+ */
+int sink_set_dest(enum log_dest dest, int facility, int threshold);
+
 /* Above the soft bound (until the writer brought it down to half of it):
  * read no worker's records. */
 bool sink_is_congested(void);
@@ -88,9 +102,10 @@ size_t sink_drain(int64_t deadline_ms);
 
 /*
  * Says "N lines could not be written" (N = n, nothing when 0) where it
- * can without blocking: one write through a separate, non-blocking open
- * of the output when it is a FIFO, a pipe, a file or a tty (never
- * O_NONBLOCK on the shared fd 2), else nowhere.  At ERROR, or at
+ * can without blocking: to the journal or syslog when that is where the
+ * log went and it takes the line now; else one write through a separate,
+ * non-blocking open of the output when it is a FIFO, a pipe, a file or a
+ * tty (never O_NONBLOCK on the shared fd 2), else nowhere.  At ERROR, or at
  * CRITICAL when only CRITICAL is shown: the line is always shown.
  * Returns 0 when said, -1 when it could not be.
  */

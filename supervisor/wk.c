@@ -108,6 +108,12 @@ static void become_failed(struct wk *w)
 	       w->name, w->error);
 }
 
+static void ask_watchdog(struct wk *w)
+{
+	ops.ask(w, ++w->ping_seq);
+	w->deadline_ms = ops.now() + w->conf->watchdog_ms;
+}
+
 static void start(struct wk *w)
 {
 	if (w->next_conf) {
@@ -136,9 +142,12 @@ static void start(struct wk *w)
 	}
 	w->error[0] = '\0';
 	w->state = WK_STARTING;
-	/* With a watchdog, a setup that never returns is a hang too. */
+	/* With a watchdog, a setup that never returns is a hang too: it is
+	 * asked as the loop is, and one that gives the loop back (a long
+	 * walk of a tree) answers. */
+	w->pong_seq = w->ping_seq = 0;
 	if (w->conf->watchdog_ms)
-		w->deadline_ms = w->started_ms + w->conf->watchdog_ms;
+		ask_watchdog(w);
 	wk_log(w, LOG_LVL_INFO, "plugin '%s' started (pid %d)", w->name,
 	       (int)w->pid);
 }
@@ -149,11 +158,6 @@ static void start_now(struct wk *w)
 	start(w);
 }
 
-static void ask_watchdog(struct wk *w)
-{
-	ops.ask(w, ++w->ping_seq);
-	w->deadline_ms = ops.now() + w->conf->watchdog_ms;
-}
 
 static void become_running(struct wk *w)
 {
@@ -162,10 +166,8 @@ static void become_running(struct wk *w)
 	w->deadline_ms = 0;
 	wk_log(w, LOG_LVL_DEBUG, "plugin '%s' (pid %d) is ready", w->name,
 	       (int)w->pid);
-	if (w->conf->watchdog_ms) {
-		w->pong_seq = w->ping_seq = 0;
+	if (w->conf->watchdog_ms)
 		ask_watchdog(w);
-	}
 }
 
 /* The process ended without being asked to. */
@@ -268,8 +270,16 @@ static void watchdog_tick(struct wk *w)
 	watchdog_kill(w, "no answer");
 }
 
-static void setup_timed_out(struct wk *w)
+static void setup_tick(struct wk *w)
 {
+	if (!w->conf->watchdog_ms) {
+		w->deadline_ms = 0;
+		return;
+	}
+	if (w->pong_seq == w->ping_seq) {
+		ask_watchdog(w);
+		return;
+	}
 	watchdog_kill(w, "setup did not return");
 }
 
@@ -285,7 +295,7 @@ static wk_action *const wk_actions[WK_NSTATES][WK_NEVENTS] = {
 	[WK_STARTING] = {
 		[WK_EV_READY] = become_running,
 		[WK_EV_EXIT] = exited,
-		[WK_EV_TIMER] = setup_timed_out,
+		[WK_EV_TIMER] = setup_tick,
 		[WK_EV_STOP] = begin_stop,
 		[WK_EV_RESTART] = begin_restart,
 		[WK_EV_KILL] = kill_now,

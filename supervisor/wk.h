@@ -76,6 +76,8 @@ struct wk {
 	struct plugin_conf *next_conf;  /* owned: replaces conf at next start */
 	enum wk_state state;
 	pid_t pid;                      /* 0 when none */
+	uint64_t cgroup;                /* N of the process's own cgroup
+					   NAME.N (cgroup.h); 0: none */
 	int64_t started_ms, ready_ms;
 	int64_t deadline_ms;            /* 0: no deadline */
 	unsigned failures;              /* consecutive, for the backoff */

@@ -1,6 +1,11 @@
 /*
  * wkproc.c: see wkproc.h.  The settings are the process's one set, so
  * they are file-static.
+ *
+ * What a worker leaves behind when it ends (igor(8), Processes): with a
+ * cgroup of its own (cgroup.h), that cgroup is ended whole; without one
+ * (no writable cgroup v2, or descendants: keep), the worker and igor are
+ * child subreapers and orphans.h decides about what igor adopts.
  */
 #include "wkproc.h"
 
@@ -16,8 +21,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "ev.h"
 #include "log.h"
+#include "orphans.h"
 #include "spawn.h"
 #include "util.h"
 #include "wkargs.h"
@@ -29,6 +36,10 @@
  * temporaries; each running worker costs it WKPROC_FDS_PER_WORKER more
  * (igor(8)). */
 enum { WKPROC_FD_RESERVE = 128, WKPROC_FDS_PER_WORKER = 3 };
+
+/* Rounds of reaping and looking, at most, before what a batch of ended
+ * workers left is settled (wkproc_reap). */
+enum { WKPROC_REAP_ROUNDS = 8 };
 
 static char *worker_exe;
 static int worker_level;
@@ -50,6 +61,8 @@ void wkproc_release(void)
 {
 	free(worker_exe);
 	worker_exe = NULL;
+	cgroup_release();
+	orphans_release();
 }
 
 void wkproc_signal(struct wk *w, int sig)
@@ -84,9 +97,11 @@ static int fds_make(struct wk *w, struct wk_fds *f)
 	return f->counters < 0 ? -1 : 0;
 }
 
-static pid_t exec_worker(struct wk *w, const struct wk_fds *f, int *report)
+static pid_t exec_worker(struct wk *w, const struct wk_fds *f, int procs,
+			 int *report)
 {
 	struct wkargs a = {
+		.keep = w->conf->keep_descendants,
 		.name = w->name, .file = w->conf->file,
 		.plugin = w->conf->plugin, .symbol = w->conf->symbol,
 		.level = worker_level, .parent = getpid(),
@@ -100,7 +115,7 @@ static pid_t exec_worker(struct wk *w, const struct wk_fds *f, int *report)
 	struct wkargs_argv av;
 	struct spawn_req rq = {
 		.path = worker_exe, .argv = av.argv, .fds = fds,
-		.nfds = WKARGS_NFDS,
+		.nfds = WKARGS_NFDS, .cgroup_procs = procs > 0 ? procs : 0,
 	};
 
 	wkargs_build(&a, &av);
@@ -143,6 +158,19 @@ static bool has_fds_for_one_more(struct wk *w)
 	return false;
 }
 
+/* A worker could not move into its cgroup: say so, and start the next
+ * ones without (subreapers do the job then). */
+static void say_cgroup_failed(struct wk *w, int err)
+{
+	snprintf(w->error, sizeof(w->error),
+		 "cannot move the worker into cgroup '%s/%s.%llu': %s",
+		 cgroup_path(), w->name, (unsigned long long)w->cgroup,
+		 strerror(err));
+	log_warning("%s; workers get no cgroup of their own from now on, igor and they are child subreapers instead",
+		    w->error);
+	cgroup_turn_off();
+}
+
 /* Why a start failed, naming the limit that was hit when one was. */
 static void say_why(struct wk *w)
 {
@@ -170,18 +198,37 @@ static void say_why(struct wk *w)
 	errno = err;
 }
 
+/* With descendants: kill and cgroups on, the leaf w's process starts
+ * in: an fd of its cgroup.procs, or -1 (none: then subreapers). */
+static int make_leaf(struct wk *w)
+{
+	int procs;
+
+	if (w->conf->keep_descendants || !cgroup_is_on())
+		return -1;
+	if (cgroup_make(w->name, &w->cgroup, &procs) == 0)
+		return procs;
+	log_errno(LOG_LVL_WARNING, "plugin '%s': cannot create a cgroup below '%s'; this worker has none",
+		  w->name, cgroup_path());
+	return -1;
+}
+
 /*
  * What the exec-failure pipe says, once it says it: nothing when the exec
  * worked; when it failed, the worker is failed, not restarted in a loop
- * (its process exits 127, and its exit reads the verdict set here).
+ * (its process exits 127, and its exit reads the verdict set here); when
+ * the move into its cgroup failed, later workers get none.
  */
 static void hear_exec(struct wk *w)
 {
-	int err = 0, got = spawn_exec_result(w->exec_fd, &err);
+	enum spawn_step step;
+	int err = 0, got = spawn_exec_result(w->exec_fd, &step, &err);
 
 	if (got == 0)
 		return;
-	if (got < 0) {
+	if (got < 0 && step == SPAWN_STEP_CGROUP) {
+		say_cgroup_failed(w, err);
+	} else if (got < 0) {
 		snprintf(w->error, sizeof(w->error),
 			 "cannot execute worker %s: %s", worker_exe,
 			 strerror(err));
@@ -216,13 +263,15 @@ static int watch_exec(struct wk *w, int report)
 int wkproc_spawn(struct wk *w)
 {
 	struct wk_fds f = { { -1, -1 }, { -1, -1 }, { -1, -1 }, -1, -1 };
-	int ret = -1, report = -1;
+	int ret = -1, report = -1, procs = -1;
 
 	if (!has_fds_for_one_more(w))
 		return -1;
 	if (fds_make(w, &f) < 0)
 		goto out_close;
-	w->pid = exec_worker(w, &f, &report);
+	procs = make_leaf(w);
+	w->pid = exec_worker(w, &f, procs, &report);
+	procs = safe_close(procs); /* keeps errno */
 	if (w->pid < 0) {
 		w->pid = 0;
 		goto out_close;
@@ -247,6 +296,10 @@ out_close:
 		say_why(w);
 	if (ret < 0 && !w->pid)
 		counters_close(&w->counts);
+	if (ret < 0 && w->cgroup) /* its process is gone: reaped */
+		cgroup_end(w->name, w->cgroup);
+	if (ret < 0)
+		w->cgroup = 0;
 	fds_close(&f);
 	return ret;
 }
@@ -266,8 +319,21 @@ void wkproc_describe_status(int status, char *buf, size_t len)
 		snprintf(buf, len, "signal %d", WTERMSIG(status));
 }
 
+/* What the process that just ended leaves behind: its cgroup is ended
+ * whole, or igor looks at what it adopted once this round of reaping is
+ * over (wkproc_reap). */
+static void end_descendants(struct wk *w)
+{
+	if (w->cgroup)
+		cgroup_end(w->name, w->cgroup);
+	else
+		orphans_note_end(w->name, w->conf->keep_descendants);
+	w->cgroup = 0;
+}
+
 /* One ended worker: clean its group while the zombie still holds the
- * group id, reap it, drain what it wrote, then let the table decide. */
+ * group id, reap it, end what it left, drain what it wrote, then let the
+ * table decide (which may start the next process at once). */
 static void ended(struct wk *w)
 {
 	siginfo_t si = { 0 };
@@ -275,6 +341,7 @@ static void ended(struct wk *w)
 	wkproc_signal(w, SIGKILL);
 	if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG) < 0)
 		return;
+	end_descendants(w);
 	/* A failed exec wrote its errno before the exit that got us here. */
 	if (w->exec_fd >= 0) {
 		hear_exec(w);
@@ -295,24 +362,69 @@ static void ended(struct wk *w)
 	wk_handle(w, WK_EV_EXIT);
 }
 
-void wkproc_reap(void)
+/* The pid of a child that has ended and is not reaped yet, or 0. */
+static pid_t next_ended(void)
 {
 	siginfo_t si;
-	struct wk *w;
 
-	for (;;) {
-		memset(&si, 0, sizeof(si));
-		/* WNOWAIT: look first, so a worker's group is killed before
-		 * its id can be reused. */
-		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-		    si.si_pid == 0)
-			return;
-		w = wktab_find_pid(si.si_pid);
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return 0;
+	return si.si_pid;
+}
+
+/* Reaps every child that has ended: workers, and strays (what a worker
+ * left, which came to us, the subreaper). */
+static void reap_ended(void)
+{
+	struct wk *w;
+	pid_t pid;
+
+	/* WNOWAIT: look first, so a worker's group is killed before its id
+	 * can be reused. */
+	while ((pid = next_ended()) > 0) {
+		w = wktab_find_pid(pid);
 		if (w) {
 			ended(w);
 			continue;
 		}
-		/* A stray: an orphan of a worker (we are the subreaper). */
-		waitpid(si.si_pid, NULL, WNOHANG);
+		waitpid(pid, NULL, WNOHANG);
+		orphans_reaped(pid);
 	}
+}
+
+/*
+ * Without cgroups, what the workers that ended left came to igor as they
+ * ended.  igor looks at its children after reaping, and settles what it
+ * saw only when no child ended meanwhile: a worker that ended after the
+ * reaping but before the look would have its orphans in the look, and
+ * must be in the round they are settled with (orphans.h).
+ */
+void wkproc_reap(void)
+{
+	int round;
+
+	for (round = 0; round < WKPROC_REAP_ROUNDS; round++) {
+		reap_ended();
+		if (!orphans_has_ends())
+			break;
+		orphans_look();
+		if (next_ended() == 0 || round == WKPROC_REAP_ROUNDS - 1) {
+			orphans_settle();
+			break;
+		}
+	}
+	cgroup_tidy();
+}
+
+void wkproc_init_descendants(void)
+{
+	struct why why;
+
+	if (cgroup_init(&why) == 0)
+		log_info("each worker runs in a cgroup of its own, below '%s'",
+			 cgroup_path());
+	else
+		log_info("workers get no cgroup of their own (%s); igor and they are child subreapers",
+			 why.msg);
 }

@@ -16,6 +16,12 @@ struct wkproc_settings {
 };
 
 int wkproc_configure(const struct wkproc_settings *s);
+
+/* Chooses how what a worker leaves behind is ended: a cgroup per worker
+ * where igor can make one, else child subreapers (wkproc.c); logged. */
+void wkproc_init_descendants(void);
+
+/* Also ends and removes the workers' cgroups that are left. */
 void wkproc_release(void);
 
 /* wk_ops.spawn: forks and execs igor-worker for w; 0, or -1 with

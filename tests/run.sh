@@ -2,7 +2,8 @@
 # run.sh: runs every unit test program and every end-to-end script, each
 # printing TAP, and ends with the one line "N passed, M failed".
 #   B=build bash tests/run.sh [t010-...sh ...]
-# IGOR_TEST_JOBS (default 2) scripts run at once.
+# IGOR_TEST_JOBS (default 2) scripts run at once; IGOR_TEST_VERBOSE=1
+# prints every script's whole output.
 top=$(cd "$(dirname "$0")/.." && pwd)
 umask 022 # files others could write are refused by a root igor
 B=${B:-build}
@@ -50,6 +51,8 @@ for f in "$out"/*.tap; do
 	n=$(grep -c '^not ok ' "$f" | tr -d ' ')
 	rc=$(sed -n 's/^# exit //p' "$f" | tail -n 1)
 	passed=$((passed + p - s)) skipped=$((skipped + s)) failed=$((failed + n))
+	# IGOR_TEST_VERBOSE (make soak): every line, figures included.
+	[ -n "${IGOR_TEST_VERBOSE:-}" ] && grep -v '^# exit ' "$f"
 	if [ "$n" -gt 0 ] || [ "$rc" != 0 ]; then
 		echo "--- $name (exit $rc)"
 		grep -v '^ok ' "$f" | head -n 80

@@ -11,6 +11,12 @@
  * told to stop, and the kernel kills each child (PR_SET_PDEATHSIG) when
  * the worker dies without being told.
  *
+ * The worker is a child subreaper: what a command leaves running (its
+ * `cmd &`, a daemon that forked away, whatever group or session it moved
+ * to) comes to the worker when its parent exits, stays below it while it
+ * lives, and is reaped here when it exits.  A plugin's own fork()ed
+ * child, still in the worker's process group, is the plugin's to reap.
+ *
  * A child's struct outlives its exit while a descendant still holds its
  * output pipes: the lines keep reaching the log, and closing the pipes
  * early would kill such a descendant with SIGPIPE.  It also outlives an
@@ -41,6 +47,7 @@
 #include "igor/plugin.h"
 #include "linebuf.h"
 #include "loop.h"
+#include "proctree.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -240,12 +247,82 @@ static void on_reap_later(igor_timer *t, void *arg)
 	abi_spawn_on_sigchld();
 }
 
+/* Reaps c if it has ended. */
+static void reap_child(struct igor_child *c)
+{
+	int status = 0;
+	pid_t r = waitpid(c->pid, &status, WNOHANG);
+
+	if (r == 0 || (r < 0 && errno != ECHILD))
+		return;
+	if (r < 0) /* reaped behind our back: the status is lost */
+		status = W_EXITCODE(255, 0);
+	child_exited(c, status);
+}
+
+static struct igor_child *live_child(pid_t pid)
+{
+	struct igor_child *c;
+
+	for (c = live; c; c = c->next)
+		if (c->pid == pid)
+			return c;
+	return NULL;
+}
+
+/* Is pid, a child that has ended, one the worker adopted (or a plugin's
+ * child that left the worker's group), rather than a plugin's own? */
+static bool is_adopted(pid_t pid)
+{
+	pid_t g = getpgid(pid);
+
+	return g >= 0 && g != getpgrp();
+}
+
+/* A plugin's own ended child hides the others from waitid(P_ALL): find
+ * the adopted ones that have ended in /proc instead. */
+static void reap_adopted_behind(void)
+{
+	struct proctree t = { 0 };
+	pid_t self = getpid();
+	size_t i;
+
+	if (proctree_read(&t) < 0)
+		return;
+	for (i = 0; i < t.n; i++)
+		if (t.v[i].ppid == self && proc_entry_has_ended(&t.v[i]) &&
+		    !live_child(t.v[i].pid) && is_adopted(t.v[i].pid))
+			waitpid(t.v[i].pid, NULL, WNOHANG);
+	proctree_release(&t);
+}
+
+/* Reaps what ended among the orphans the worker adopted. */
+static void reap_adopted(void)
+{
+	struct igor_child *c;
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    si.si_pid == 0)
+			return;
+		c = live_child(si.si_pid);
+		if (c) {
+			reap_child(c); /* ended since the walk of the list */
+		} else if (is_adopted(si.si_pid)) {
+			waitpid(si.si_pid, NULL, WNOHANG);
+		} else {
+			reap_adopted_behind();
+			return;
+		}
+	}
+}
+
 void abi_spawn_on_sigchld(void)
 {
 	static igor_timer *later;
 	struct igor_child *c, *next;
-	int status;
-	pid_t r;
 
 	if (ctx_gated()) {
 		/* Inside a walk: exit callbacks wait for the loop. */
@@ -257,16 +334,10 @@ void abi_spawn_on_sigchld(void)
 	}
 	for (c = live; c; c = next) {
 		next = c->next;
-		if (!c->pid)
-			continue;
-		status = 0;
-		r = waitpid(c->pid, &status, WNOHANG);
-		if (r == 0 || (r < 0 && errno != ECHILD))
-			continue;
-		if (r < 0) /* reaped behind our back: the status is lost */
-			status = W_EXITCODE(255, 0);
-		child_exited(c, status);
+		if (c->pid)
+			reap_child(c);
 	}
+	reap_adopted();
 }
 
 /* Signals c's process group, or c alone when it left its group (setsid). */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "ev.h"
 #include "loop.h"
 #include "plug.h"
+#include "proctree.h"
 #include "rec.h"
 #include "util.h"
 #include "wkargs.h"
@@ -190,6 +192,19 @@ static int plugin_level(const struct cfg_node *conf)
 	return level < 0 ? 0 : level;
 }
 
+/* With descendants: kill, what the plugin's commands left running (it
+ * came to us, a subreaper) ends when the worker does. */
+static void end_left_behind(void)
+{
+	size_t n = proctree_end_children();
+
+	if (n) {
+		emit_logf(LOG_LVL_INFO, "ended %zu process(es) that commands left running",
+			  n);
+		emit_flush();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct wkargs a;
@@ -209,6 +224,9 @@ int main(int argc, char **argv)
 	fd_cloexec(WKARGS_FD_COUNTERS, true);
 	if (plug_watch_parent(a.parent) < 0)
 		return EXIT_FAIL;
+	/* Before the plugin's constructors run: nothing it starts may get
+	 * past us to igor while we live (igor(8), Processes). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	if (emit_init(WKARGS_FD_REC) < 0 || emit_hello() < 0)
 		return EXIT_FAIL;
 	if (ev_init() < 0 || trap_signals() < 0 ||
@@ -226,13 +244,22 @@ int main(int argc, char **argv)
 	}
 	logger = abi_logger(plugin_level(conf), a.level);
 	emit_set_each_event(a.level <= LOG_LVL_DEBUG);
+	/* igor's records are heard from now on: a setup that gives the loop
+	 * back (a long walk of a tree does) answers the watchdog too. */
+	if (ev_add(WKARGS_FD_REC, &rec_src) < 0) {
+		emit_fail(REC_FAIL_CONFIG, "cannot set up the worker's event loop");
+		return EXIT_FAIL;
+	}
 	ret = setup((const igor_config *)conf, logger, ino_factory());
 	if (ret != 0) {
 		snprintf(msg, sizeof(msg), "setup returned %d", ret);
 		emit_fail(REC_FAIL_SETUP, msg);
 		return EXIT_FAIL;
 	}
-	if (emit_ready() < 0 || ev_add(WKARGS_FD_REC, &rec_src) < 0)
+	if (emit_ready() < 0)
 		return EXIT_FAIL;
-	return loop_run();
+	ret = loop_run();
+	if (!a.keep)
+		end_left_behind();
+	return ret;
 }

@@ -55,8 +55,31 @@ _cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	eval "$_atexit" >/dev/null 2>&1
+	_cleanup_cgroups
 	cd / || return
 	[ -n "${KEEP_T:-}" ] || rm -rf "$T"
+}
+
+# An igor killed here could not remove its cgroup directory (igor(8),
+# PROCESSES): igor-PID-NONCE below our own cgroup, which it inherited.
+# Ends what is left in each leaf and removes them.
+_cleanup_cgroups() {
+	local base d l i
+	base=$(cgroup2_mounts | head -n 1)$(sed -n 's/^0:://p' /proc/self/cgroup)
+	for p in $_pids; do
+		for d in "${base%/}"/igor-"$p"-*; do
+			[ -d "$d" ] || continue
+			for l in "$d"/*/; do
+				[ -d "$l" ] || continue
+				echo 1 >"$l/cgroup.kill" 2>/dev/null
+				for i in $(seq 100); do
+					rmdir "$l" 2>/dev/null && break
+					sleep 0.02
+				done
+			done
+			rmdir "$d" 2>/dev/null
+		done
+	done
 }
 trap _cleanup EXIT
 trap 'exit 130' INT TERM
@@ -202,6 +225,49 @@ share_build() {
 	export IGOR_PLUGIN_DIR=$PLUGDIR
 }
 
+# own_mount_ns WHAT: runs this script again, from the start, in a mount
+# namespace of its own (unshare -m, private propagation), where it may
+# mount what it likes: every mount goes with the namespace, which ends
+# with its last process (killed at exit as any other).  Skips the script
+# (WHAT, and why) when not root or when unshare -m is not available.
+own_mount_ns() {
+	local why= self
+	[ -n "${IGOR_OWN_MOUNT_NS:-}" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		why='needs root'
+	elif ! command -v unshare >/dev/null 2>&1; then
+		why='unshare is not installed'
+	elif ! unshare -m --propagation private true 2>/dev/null; then
+		why='unshare -m is not allowed here'
+	fi
+	if [ -n "$why" ]; then
+		test_skip "$1" "$why"
+		test_done
+	fi
+	self=$IGOR_TOP/tests/e2e/$(basename "$0")
+	cd / && rm -rf "$T" && trap - EXIT
+	IGOR_OWN_MOUNT_NS=1 exec unshare -m --propagation private bash "$self"
+}
+
+# fresh_run: in own_mount_ns only, a fresh tmpfs on /run/systemd and on
+# /run/log (on /run itself where they do not exist), and on
+# /var/log/journal where it exists, so that what a journald or a syslog
+# receiver writes here never reaches the machine's files.
+fresh_run() {
+	[ -n "${IGOR_OWN_MOUNT_NS:-}" ] || return 1
+	if [ -d /run/systemd ] && [ -d /run/log ]; then
+		mount -t tmpfs -o mode=0755 igor-test /run/systemd &&
+		mount -t tmpfs -o mode=0755 igor-test /run/log
+	else
+		mount -t tmpfs -o mode=0755 igor-test /run &&
+		mkdir /run/systemd /run/log
+	fi || return 1
+	if [ -d /var/log/journal ]; then
+		mount -t tmpfs igor-test /var/log/journal || return 1
+	fi
+	mkdir -p /run/systemd/journal
+}
+
 # Records a PID for the cleanup at exit.
 track_pid() {
 	_pids="$_pids $1"
@@ -226,6 +292,45 @@ igor_start() {
 	track_pid $IGOR_PID
 	wait_for "log_has 'igor [0-9.]* started' || ! kill -0 $IGOR_PID 2>/dev/null" 5 &&
 		kill -0 $IGOR_PID 2>/dev/null
+}
+
+# The mount points of the cgroup v2 hierarchies, from mountinfo.
+cgroup2_mounts() {
+	sed -n 's/^[^ ]* [^ ]* [^ ]* [^ ]* \([^ ]*\) .* - cgroup2 .*/\1/p' \
+		/proc/self/mountinfo
+}
+
+# igor_without_cgroups: from now on "$IGOR" runs igor in a mount
+# namespace of its own where every cgroup2 mount is read-only, as on a
+# machine that lets igor create no cgroup (igor then uses child
+# subreapers).  Needs root and unshare(1); returns 1 without them.
+igor_without_cgroups() {
+	[ "$(id -u)" = 0 ] && command -v unshare >/dev/null || return 1
+	cat >"$T/igor-nocg" <<-EOF
+	#!/bin/sh
+	exec unshare -m --propagation private sh -c '
+		for m in \$(sed -n "s/^[^ ]* [^ ]* [^ ]* [^ ]* \\([^ ]*\\) .* - cgroup2 .*/\\1/p" /proc/self/mountinfo); do
+			mount -o remount,bind,ro "\$m" || exit 1
+		done
+		exec "\$0" "\$@"' "$IGOR" "\$@"
+	EOF
+	chmod +x "$T/igor-nocg" && IGOR=$T/igor-nocg
+}
+
+# IGOR_TEST_NO_CGROUP=1 runs every test's igor without cgroups (as root).
+if [ -n "${IGOR_TEST_NO_CGROUP:-}" ]; then
+	igor_without_cgroups
+fi
+
+# igor_serve [NAME=VALUE...]: igor on $T/conf with -vvvv and these
+# variables, its stderr in $LOG, for a test whose log goes elsewhere
+# (the journal, syslog): up once its control socket answers.
+igor_serve() {
+	: >"$LOG"
+	env "$@" IGOR_CONFIG_DIR="$T/conf" "$IGOR" -vvvv -s "$SOCK" 2>>"$LOG" &
+	IGOR_PID=$!
+	track_pid $IGOR_PID
+	wait_for "ctl status >/dev/null 2>&1; [ \$? -ne 1 ]" 10
 }
 
 # igor_bg LOGFILE [igor options...]: another igor on $T/conf, for tests

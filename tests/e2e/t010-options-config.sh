@@ -109,6 +109,22 @@ test_expect_success 'a bare plugin name found nowhere names both places tried' '
 	grep -q "cannot load plugin .$d/./nowhere.so.: " err
 '
 
+test_expect_success 'log: and syslog_facility: are checked at their lines' '
+	d=$T/m3 && mkdir -p $d &&
+	printf "# x\nlog: console\nsyslog_facility: kern\n" >$d/igor.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
+	grep -qx "$d/igor.conf:2: key .log. must be auto, stderr, journal or syslog, not .console." err &&
+	grep -qx "$d/igor.conf:3: key .syslog_facility. must be daemon, user or local0 to local7, not .kern." err &&
+	test $(wc -l <err) -eq 2 &&
+	printf "log: [journal]\n" >$d/igor.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
+	grep -qx "$d/igor.conf:1: key .log. must be a destination" err &&
+	for v in auto stderr journal syslog; do
+		printf "log: $v\nsyslog_facility: local7\n" >$d/igor.conf &&
+		env IGOR_CONFIG_DIR=$d "$IGOR" -t || return 1
+	done
+'
+
 test_expect_success 'IGOR_CONFIG_DIR beats config_dir of igor.conf' '
 	d=$T/prec && mkdir -p $d/real $d/decoy &&
 	printf "config_dir: %s\n" "$d/decoy" >$d/igor.conf &&

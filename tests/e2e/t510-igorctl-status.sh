@@ -107,6 +107,7 @@ test_expect_success '--json prints every key with its type, null where the table
 	    assert set(w) == keys, w
 	    for k in ("restarts", "events", "overflows"):
 	        assert type(w[k]) is int and w[k] >= 0, (k, w)
+	    assert w["degraded"] is False and w["status"] == {}, w
 	a, b, d, g = ws
 	assert a["state"] == "running" and a["pid"] == int(sys.argv[2]), a
 	assert type(a["uptime_s"]) is int and 0 <= a["uptime_s"] < 120, a

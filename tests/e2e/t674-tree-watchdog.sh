@@ -51,6 +51,25 @@ test_expect_success "igor_inotify_add_tree of $N directories from the loop, watc
 	no_watchdog_kill walk $pid
 '
 
+test_expect_success "igor_inotify_add_tree of $N directories in setup, watchdog 0.05 s: setup answers, no kill" '
+	rm -f "$T/conf/walk.conf" &&
+	write_conf setup.conf <<-EOF &&
+	name: setup
+	plugin: $TPLUG/t15_tree.so
+	root: $SRC
+	quiet: true
+	watchdog: 0.05
+	EOF
+	test_when_finished "igor_stop; rm -f \"$T/conf/setup.conf\"" &&
+	igor_start && wait_ready setup 1 30 &&
+	pid=$(worker_pid setup) &&
+	ms=$(sed -n "s/.*plugin setup: tree wd=1 in \([0-9]*\) ms/\1/p" "$LOG") &&
+	echo "measured: add_tree of $N directories in setup took $ms ms (watchdog 50 ms)" &&
+	test "$ms" -gt 100 &&
+	test $(inotify_watches $pid) -eq $((N + 1)) &&
+	no_watchdog_kill setup $pid
+'
+
 test_expect_success "those $N directories moved into a tree whose plugin spends 100 us per event: no kill, each reported once" '
 	rm -f "$T/conf/walk.conf" &&
 	write_conf slow.conf <<-EOF &&

@@ -2,8 +2,9 @@
  * t12_log.so: log lines the supervisor must neither drop nor pass raw.
  * In setup it logs, at INFO, one line holding a C1 control as UTF-8
  * (U+009B), a raw 0x9b, a raw 0xe9 and a valid U+00E9; then, for each
- * integer N of the key `levels:`, the line "at level N" at level N.
- * Then it idles.
+ * integer N of the key `levels:`, the line "at level N" at level N;
+ * then the value of the key `say:`, if given, as one line at INFO (a YAML
+ * "a\nb" makes it a multi-line message).  Then it idles.
  */
 #include <stdlib.h>
 
@@ -24,5 +25,7 @@ int setup(const igor_config *c, igor_logger *l, igor_inotify_factory *f)
 
 		igor_log(l, level, "at level %d", level);
 	}
+	if (igor_config_str(c, "say", NULL))
+		igor_info(l, "%s", igor_config_str(c, "say", NULL));
 	return 0;
 }

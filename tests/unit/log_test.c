@@ -86,25 +86,30 @@ static void test_cuts(void)
 	}
 }
 
+/* Names, and the syslog severities the journal and syslog carry. */
 static const struct {
 	int level;
 	const char *want;
+	int priority;
 } names[] = {
-	{ LOG_LVL_DEBUG, "DEBUG" },	  { LOG_LVL_INFO, "INFO" },
-	{ LOG_LVL_WARNING, "WARNING" },	  { LOG_LVL_ERROR, "ERROR" },
-	{ LOG_LVL_CRITICAL, "CRITICAL" }, { 25, "INFO" },
-	{ 51, "CRITICAL" },		  { 200, "CRITICAL" },
-	{ 9, "DEBUG" },			  { 0, "DEBUG" },
-	{ -5, "DEBUG" },
+	{ LOG_LVL_DEBUG, "DEBUG", 7 },	     { LOG_LVL_INFO, "INFO", 6 },
+	{ LOG_LVL_WARNING, "WARNING", 4 },   { LOG_LVL_ERROR, "ERROR", 3 },
+	{ LOG_LVL_CRITICAL, "CRITICAL", 2 }, { 25, "INFO", 6 },
+	{ 51, "CRITICAL", 2 },		     { 200, "CRITICAL", 2 },
+	{ 9, "DEBUG", 7 },		     { 0, "DEBUG", 7 },
+	{ -5, "DEBUG", 7 },
 };
 
 static void test_level_names(void)
 {
 	size_t i;
 
-	for (i = 0; i < NELEM(names); i++)
+	for (i = 0; i < NELEM(names); i++) {
 		CHECK_STR(log_level_name(names[i].level), names[i].want,
 			  "level %d is named", names[i].level);
+		CHECK_INT(log_level_priority(names[i].level), names[i].priority,
+			  "level %d has the syslog priority", names[i].level);
+	}
 }
 
 int main(void)

@@ -121,14 +121,14 @@ int main(void)
 	wkio_read_buffered(w);
 	CHECK_STR(wk_state_name(w->state), "running", "it is running");
 	seq = worker_reads_question();
-	CHECK_INT(seq, 1, "and was asked the first question");
+	CHECK_INT(seq, 2, "and was asked a question at its start and one when ready");
 
 	/* It answers while igor is busy (nothing reads), past the deadline. */
 	worker_sends(REC_PONG, REC_K_SEQ, seq);
 	clock_ms += WATCHDOG_MS + 600;
 	wktab_run_timers(clock_ms);
 	CHECK_INT(last_signal, 0, "an answer waiting unread is heard: no kill");
-	CHECK_INT(worker_reads_question(), 2, "and the next question goes out");
+	CHECK_INT(worker_reads_question(), 3, "and the next question goes out");
 	CHECK_INT(w->deadline_ms, clock_ms + WATCHDOG_MS,
 		  "its deadline counts from when it was sent");
 
