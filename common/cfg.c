@@ -54,6 +54,15 @@ static void attach(struct parser *p, struct cfg_node *n);
 static void errs_vadd(struct cfg_errs *errs, const char *file, unsigned line,
 		      const char *fmt, va_list ap);
 
+const char *cfg_err_where(const struct cfg_err *e, char *buf, size_t cap)
+{
+	if (e->line)
+		snprintf(buf, cap, "%s:%u", e->file, e->line);
+	else
+		snprintf(buf, cap, "%s", e->file);
+	return buf;
+}
+
 void cfg_errs_add(struct cfg_errs *errs, const char *file, unsigned line,
 		  const char *fmt, ...)
 {

@@ -52,9 +52,17 @@ struct cfg_node {
 
 struct cfg_err {
 	char *file;   /* owned by the error list */
-	unsigned line;
+	unsigned line; /* 0: the file (a directory) as a whole */
 	char msg[CFG_ERR_MSG];
 };
+
+/* Where e is, as problems are printed: "FILE:LINE", or "FILE" for a
+ * problem of the file as a whole (line 0: a config directory that cannot
+ * be read has no line).  Formatted into buf (cap bytes); returns buf. */
+const char *cfg_err_where(const struct cfg_err *e, char *buf, size_t cap);
+
+/* Room for cfg_err_where's "FILE:LINE" of a path of PATH_MAX bytes. */
+enum { CFG_WHERE_MAX = 4096 + 16 };
 
 /* A growing list of problems; zero-initialise, release with
  * cfg_errs_release. */

@@ -24,12 +24,19 @@ enum {
 	WORKER_OPT = BIT(CTL_K_PID) | BIT(CTL_K_UPTIME) |
 		     BIT(CTL_K_LAST_EXIT) | BIT(CTL_K_ERROR) |
 		     BIT(CTL_K_DEGRADED),
+	LOGLINE_REQ = BIT(REC_K_TYPE) | BIT(CTL_K_TIME) | BIT(CTL_K_LEVEL) |
+		      BIT(CTL_K_MSG),
+	LEVEL_MIN = 10, /* log.h's DEBUG..CRITICAL, which common/ctl may not */
+	LEVEL_MAX = 50, /* name without including log.h's whole API */
 };
 
 static const struct rec_schema request_types[REC_TYPE_MAX] = {
 	[CTL_STATUS] = { REQ_BASE, 0 },
 	[CTL_RESTART] = { REQ_BASE | BIT(CTL_K_NAME), 0 },
 	[CTL_RELOAD] = { REQ_BASE, 0 },
+	[CTL_LOG] = { REQ_BASE | BIT(CTL_K_LINES),
+		      BIT(CTL_K_FOLLOW) | BIT(CTL_K_NAMES) },
+	[CTL_METRICS] = { REQ_BASE, 0 },
 };
 
 static const struct rec_schema reply_types[REC_TYPE_MAX] = {
@@ -39,6 +46,8 @@ static const struct rec_schema reply_types[REC_TYPE_MAX] = {
 	[CTL_ERROR] = { BIT(REC_K_TYPE) | BIT(CTL_K_MSG), 0 },
 	[CTL_STATUS_LINE] = { BIT(REC_K_TYPE) | BIT(CTL_K_KEY) |
 				      BIT(CTL_K_LINE) | BIT(CTL_K_SINCE), 0 },
+	[CTL_LOGLINE] = { LOGLINE_REQ, BIT(CTL_K_NAME) },
+	[CTL_MISSED] = { BIT(REC_K_TYPE) | BIT(CTL_K_COUNT), 0 },
 };
 
 static const struct rec_keydef ctl_keys[REC_KEYS] = {
@@ -58,6 +67,12 @@ static const struct rec_keydef ctl_keys[REC_KEYS] = {
 	[CTL_K_KEY] = { true, 0, CTL_STATUS_LEN },
 	[CTL_K_LINE] = { true, 0, CTL_STATUS_LEN },
 	[CTL_K_SINCE] = { false, 0, INT64_MAX },
+	[CTL_K_LINES] = { false, 0, INT32_MAX },
+	[CTL_K_FOLLOW] = { false, 0, 1 },
+	[CTL_K_NAMES] = { true, 0, CTL_NAMES_MAX },
+	[CTL_K_TIME] = { false, 0, INT64_MAX },
+	[CTL_K_LEVEL] = { false, 10, 50 },
+	[CTL_K_COUNT] = { false, 0, INT64_MAX },
 };
 
 const struct rec_proto ctl_request_proto = { request_types, ctl_keys };
@@ -81,6 +96,38 @@ static int64_t clamp_count(int64_t v)
 	return v < 0 ? 0 : v;
 }
 
+/* "" or valid plugin names, one space between two. */
+static bool are_names(const char *s, size_t len)
+{
+	const char *end = s + len, *sp;
+
+	while (s < end) {
+		sp = memchr(s, ' ', (size_t)(end - s));
+		if (!sp)
+			sp = end;
+		if (!plugname_is_valid(s, (size_t)(sp - s)) ||
+		    (sp < end && sp + 1 == end))
+			return false;
+		s = sp + 1;
+	}
+	return true;
+}
+
+bool ctl_names_has(const char *names, const char *name, size_t len)
+{
+	const char *p = names, *sp;
+
+	while (*p) {
+		sp = strchr(p, ' ');
+		if (!sp)
+			sp = p + strlen(p);
+		if ((size_t)(sp - p) == len && memcmp(p, name, len) == 0)
+			return true;
+		p = *sp ? sp + 1 : sp;
+	}
+	return false;
+}
+
 int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq)
 {
 	struct rec r;
@@ -93,6 +140,17 @@ int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq)
 			return -1;
 		}
 		set_str(&r, CTL_K_NAME, rq->name);
+	}
+	if (rq->type == CTL_LOG) {
+		if (!are_names(rq->names, strlen(rq->names))) {
+			errno = EINVAL;
+			return -1;
+		}
+		rec_set_num(&r, CTL_K_LINES, rq->lines);
+		if (rq->follow)
+			rec_set_num(&r, CTL_K_FOLLOW, 1);
+		if (rq->names[0])
+			set_str(&r, CTL_K_NAMES, rq->names);
 	}
 	return rec_encode(out, &r, &ctl_request_proto);
 }
@@ -148,6 +206,35 @@ int ctl_encode_end(struct rec_buf *out)
 	return rec_encode(out, &r, &ctl_reply_proto);
 }
 
+int ctl_encode_logline(struct rec_buf *out, const struct ctl_logline *l)
+{
+	struct rec r;
+
+	if (l->name[0] && !plugname_is_valid(l->name, strlen(l->name))) {
+		errno = EINVAL;
+		return -1;
+	}
+	rec_init(&r, CTL_LOGLINE);
+	rec_set_num(&r, CTL_K_TIME, clamp_count(l->time_ms));
+	rec_set_num(&r, CTL_K_LEVEL, l->level < LEVEL_MIN ? LEVEL_MIN
+				     : l->level > LEVEL_MAX ? LEVEL_MAX
+							    : l->level);
+	rec_set_bytes(&r, CTL_K_MSG, l->msg,
+		      l->len > CTL_MSG_MAX ? CTL_MSG_MAX : l->len);
+	if (l->name[0])
+		set_str(&r, CTL_K_NAME, l->name);
+	return rec_encode(out, &r, &ctl_reply_proto);
+}
+
+int ctl_encode_missed(struct rec_buf *out, int64_t count)
+{
+	struct rec r;
+
+	rec_init(&r, CTL_MISSED);
+	rec_set_num(&r, CTL_K_COUNT, clamp_count(count));
+	return rec_encode(out, &r, &ctl_reply_proto);
+}
+
 /* ---- decoding ------------------------------------------------------------ */
 
 /*
@@ -183,6 +270,19 @@ static int get_name(const struct rec *r, unsigned key, char *dst, size_t cap,
 	return get_str(r, key, dst, cap, why);
 }
 
+static int log_request_from_rec(const struct rec *r, struct ctl_request *rq,
+				struct why *why)
+{
+	size_t len;
+	const uint8_t *p = rec_bytes(r, CTL_K_NAMES, &len);
+
+	rq->lines = rec_num(r, CTL_K_LINES);
+	rq->follow = rec_num(r, CTL_K_FOLLOW) == 1;
+	if (rec_has(r, CTL_K_NAMES) && (!len || !are_names((const char *)p, len)))
+		return why_set(why, EINVAL, "invalid plugin names");
+	return get_str(r, CTL_K_NAMES, rq->names, sizeof(rq->names), why);
+}
+
 static int request_from_rec(const struct rec *r, struct ctl_request *rq,
 			    struct why *why)
 {
@@ -192,6 +292,8 @@ static int request_from_rec(const struct rec *r, struct ctl_request *rq,
 		return why_set(why, EPROTONOSUPPORT,
 			       "unsupported control protocol version %lld",
 			       (long long)rec_num(r, CTL_K_VERSION));
+	if (rq->type == CTL_LOG)
+		return log_request_from_rec(r, rq, why);
 	if (rq->type != CTL_RESTART)
 		return 0;
 	return get_name(r, CTL_K_NAME, rq->name, sizeof(rq->name), why);
@@ -260,6 +362,26 @@ static int status_line_from_rec(const struct rec *r, struct ctl_status_line *l,
 	return 0;
 }
 
+/* A log message is bytes, NULs included (a plugin's stdout may hold
+ * them): copied whole, not as a string. */
+static int logline_from_rec(const struct rec *r, struct ctl_logline *l,
+			    struct why *why)
+{
+	const uint8_t *p = rec_bytes(r, CTL_K_MSG, &l->len);
+
+	if (rec_has(r, CTL_K_NAME) &&
+	    get_name(r, CTL_K_NAME, l->name, sizeof(l->name), why) < 0)
+		return -1;
+	if (!rec_has(r, CTL_K_NAME))
+		l->name[0] = '\0';
+	l->time_ms = rec_num(r, CTL_K_TIME);
+	l->level = (int)rec_num(r, CTL_K_LEVEL);
+	if (l->len)
+		memcpy(l->msg, p, l->len);
+	l->msg[l->len] = '\0';
+	return 0;
+}
+
 int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
 		   struct why *why)
 {
@@ -279,6 +401,11 @@ int ctl_next_reply(struct rec_reader *rd, struct ctl_reply *rp,
 			       ? -1 : 1;
 	case CTL_STATUS_LINE:
 		return status_line_from_rec(&r, &rp->line, why) < 0 ? -1 : 1;
+	case CTL_LOGLINE:
+		return logline_from_rec(&r, &rp->log, why) < 0 ? -1 : 1;
+	case CTL_MISSED:
+		rp->count = rec_num(&r, CTL_K_COUNT);
+		return 1;
 	default:
 		return 1;
 	}

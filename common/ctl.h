@@ -11,11 +11,27 @@
  *
  *   CTL_STATUS  VERSION      -> CTL_WORKER per worker, in name order, each
  *                               followed by its CTL_STATUS_LINEs; END
- *   CTL_RESTART VERSION NAME -> END, or ERROR (no such name, refused)
+ *   CTL_RESTART VERSION NAME -> CTL_LINE saying what it did; END, or ERROR
+ *                               (no such name, refused)
  *   CTL_RELOAD  VERSION      -> CTL_LINE per change; END, or ERROR
+ *   CTL_LOG     VERSION LINES [FOLLOW] [NAMES]
+ *                            -> CTL_LOGLINE per line, oldest first: the
+ *                               last LINES of the log; then END, or with
+ *                               FOLLOW every later line as it is logged,
+ *                               until igor stops (END) or the reader falls
+ *                               behind (CTL_MISSED, and the connection
+ *                               ends); ERROR for a name igor never heard of
+ *   CTL_METRICS VERSION      -> CTL_LINE per line of the Prometheus text
+ *                               exposition; END
  *
  * Requests and replies are decoded against two schemas, so a reply type
  * sent as a request (or the other way round) is an unknown type.
+ *
+ * CTL_VERSION changes only when a record's meaning changes.  Types and
+ * optional keys are added without changing it: an igor that does not know
+ * a new request answers it with CTL_ERROR (an unknown type), and a client
+ * takes what it does not know for an unknown type too.  Numbers, once
+ * given, are never reused.
  */
 #ifndef IGOR_CTL_H
 #define IGOR_CTL_H
@@ -35,6 +51,9 @@ enum {
 	CTL_ERROR_MAX = 1023,
 	CTL_MSG_MAX = REC_MSG_MAX,
 	CTL_STATUS_LEN = REC_STATUS_LEN, /* bytes of a status key or line */
+	/* bytes of CTL_LOG's names, one space between two: 64 names of the
+	 * longest, more of shorter ones */
+	CTL_NAMES_MAX = 64 * (PLUGNAME_MAX + 1) - 1,
 };
 
 enum ctl_type {
@@ -42,15 +61,24 @@ enum ctl_type {
 	CTL_STATUS = REC_CTL_BASE, /* VERSION */
 	CTL_RESTART,               /* VERSION, NAME */
 	CTL_RELOAD,                /* VERSION */
+	CTL_LOG,                   /* VERSION, LINES, [FOLLOW, NAMES] */
+	CTL_METRICS,               /* VERSION */
 	/* replies: supervisor to client */
 	CTL_WORKER = REC_CTL_BASE + 8, /* NAME, STATE, RESTARTS, EVENTS,
 					  OVERFLOWS, [PID, UPTIME,
 					  LAST_EXIT, ERROR, DEGRADED] */
-	CTL_LINE,                      /* MSG: one line of a reload's report */
+	CTL_LINE,                      /* MSG: one line of a reload's or a
+					  restart's report, or of metrics */
 	CTL_END,                       /* the request is done */
 	CTL_ERROR,                     /* MSG: the request failed, and why */
 	CTL_STATUS_LINE,               /* KEY, LINE, SINCE: a status line of
 					  the CTL_WORKER before it */
+	CTL_LOGLINE,                   /* TIME, LEVEL, MSG, [NAME]: one line
+					  of igor's log; NAME is the plugin
+					  whose line it is, absent for
+					  igor's own */
+	CTL_MISSED,                    /* COUNT: a follower was cut off,
+					  having missed COUNT lines */
 };
 
 enum ctl_key {
@@ -69,6 +97,13 @@ enum ctl_key {
 	CTL_K_KEY,       /* bytes: a status line's key */
 	CTL_K_LINE,      /* bytes: its text */
 	CTL_K_SINCE,     /* unix seconds: when its text last changed */
+	CTL_K_LINES,     /* how many of the last lines */
+	CTL_K_FOLLOW,    /* 1: keep following; absent or 0: do not */
+	CTL_K_NAMES,     /* bytes: plugin names, one space between two;
+			    absent: every line */
+	CTL_K_TIME,      /* milliseconds since the Unix epoch */
+	CTL_K_LEVEL,     /* 10 DEBUG ... 50 CRITICAL, as log.h's */
+	CTL_K_COUNT,
 };
 
 extern const struct rec_proto ctl_request_proto;
@@ -77,6 +112,22 @@ extern const struct rec_proto ctl_reply_proto;
 struct ctl_request {
 	enum ctl_type type;
 	char name[PLUGNAME_MAX + 1]; /* CTL_RESTART */
+	/* CTL_LOG: the last lines lines (at most INT32_MAX), then follow or
+	 * not; names: "" for every line, else valid plugin names, one
+	 * space between two */
+	int64_t lines;
+	bool follow;
+	char names[CTL_NAMES_MAX + 1];
+};
+
+/* One line of igor's log, as CTL_LOGLINE carries it. */
+struct ctl_logline {
+	int64_t time_ms;             /* since the Unix epoch */
+	int level;
+	char name[PLUGNAME_MAX + 1]; /* the plugin's, or "" for igor's own */
+	char msg[CTL_MSG_MAX + 1];   /* raw bytes, not escaped, NULs allowed;
+					 a NUL follows the len bytes */
+	size_t len;
 };
 
 /* A line a plugin published about something it manages (igor-plugin(3),
@@ -109,6 +160,8 @@ struct ctl_reply {
 	struct ctl_worker w;         /* CTL_WORKER */
 	char msg[CTL_MSG_MAX + 1];   /* CTL_LINE, CTL_ERROR */
 	struct ctl_status_line line; /* CTL_STATUS_LINE */
+	struct ctl_logline log;      /* CTL_LOGLINE */
+	int64_t count;               /* CTL_MISSED */
 };
 
 /*
@@ -121,6 +174,11 @@ int ctl_encode_request(struct rec_buf *out, const struct ctl_request *rq);
 int ctl_encode_worker(struct rec_buf *out, const struct ctl_worker *w);
 int ctl_encode_msg(struct rec_buf *out, enum ctl_type type, const char *msg);
 int ctl_encode_end(struct rec_buf *out);
+int ctl_encode_logline(struct rec_buf *out, const struct ctl_logline *l);
+int ctl_encode_missed(struct rec_buf *out, int64_t count);
+
+/* Is name one of the space-separated names (a CTL_LOG filter)? */
+bool ctl_names_has(const char *names, const char *name, size_t len);
 
 /*
  * Take the next request (or reply) from rd, which must have been set up

@@ -122,6 +122,15 @@ static int buf_reserve(struct rec_buf *b, size_t more)
 
 	if (b->cap - b->len >= more)
 		return 0;
+	/* What was written goes first: a buffer that is never quite empty
+	 * (a follower of igor's log) must not grow for ever. */
+	if (b->off) {
+		memmove(b->data, b->data + b->off, b->len - b->off);
+		b->len -= b->off;
+		b->off = 0;
+		if (b->cap - b->len >= more)
+			return 0;
+	}
 	cap = b->cap ? b->cap : 256;
 	while (cap - b->len < more)
 		cap *= 2;

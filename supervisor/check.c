@@ -29,10 +29,12 @@ enum { CHECK_TIMEOUT_MS = 10000, CHECK_REAP_MS = 2000 };
 
 static void print_problems(const struct cfg_errs *errs)
 {
+	char where[CFG_WHERE_MAX];
 	size_t i;
 
 	for (i = 0; i < errs->n; i++)
-		fprintf(stderr, "%s:%u: %s\n", errs->v[i].file, errs->v[i].line,
+		fprintf(stderr, "%s: %s\n",
+			cfg_err_where(&errs->v[i], where, sizeof(where)),
 			errs->v[i].msg);
 }
 
@@ -217,6 +219,7 @@ int check_run(const struct opts *o, const struct layout *lay)
 	for (i = 0; i < set.n && !check_worker_failed; i++) {
 		if (check_plugin(set.v[i], s.worker, &why) == 0)
 			continue;
+		conf_explain_missing(set.v[i], why.msg, sizeof(why.msg));
 		fprintf(stderr, "%s:%u: %s\n", set.v[i]->file,
 			set.v[i]->plugin_line, why.msg);
 		problems++;

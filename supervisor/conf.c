@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -296,7 +297,7 @@ static int resolve_plugin(struct plugin_conf *pc, const char *spec,
 		pc->plugin = path_join(dir, path);
 	/* A bare name not beside the config comes from the plugin dir. */
 	if (pc->plugin && !strchr(path, '/') && access(pc->plugin, F_OK) < 0) {
-		free(pc->plugin);
+		pc->plugin_tried = pc->plugin;
 		pc->plugin = path_join(plugin_dir, path);
 	}
 	ret = pc->plugin ? 0 : -1;
@@ -304,6 +305,19 @@ out:
 	free(dir);
 	free(path);
 	return ret;
+}
+
+bool conf_explain_missing(const struct plugin_conf *pc, char *msg,
+			  size_t cap)
+{
+	if (!pc->plugin_tried || access(pc->plugin, F_OK) == 0 ||
+	    errno != ENOENT)
+		return false;
+	snprintf(msg, cap,
+		 "cannot load plugin '%s': no such file beside its config ('%s') nor in the plugin directory ('%s')",
+		 strrchr(pc->plugin, '/') ? strrchr(pc->plugin, '/') + 1 : pc->plugin,
+		 pc->plugin_tried, pc->plugin);
+	return true;
 }
 
 static int check_account(const struct cfg_pair *p, const char *file,
@@ -428,6 +442,7 @@ void plugin_conf_free(struct plugin_conf *pc)
 	free(pc->file);
 	free(pc->name);
 	free(pc->plugin);
+	free(pc->plugin_tried);
 	free(pc->symbol);
 	free(pc->bytes);
 	cfg_free(pc->tree);
@@ -507,8 +522,8 @@ static char **list_configs(const char *dir, size_t *n, struct cfg_errs *errs)
 
 	*n = 0;
 	if (!d) {
-		cfg_errs_add(errs, dir, 1, "cannot read config directory '%s': %s",
-			     dir, strerror(errno));
+		cfg_errs_add(errs, dir, 0, "cannot read config directory: %s",
+			     strerror(errno));
 		return NULL;
 	}
 	while ((de = readdir(d))) {

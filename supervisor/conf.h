@@ -41,6 +41,8 @@ struct plugin_conf {
 	char *file;      /* config file as opened */
 	char *name;
 	char *plugin;    /* resolved plugin path */
+	char *plugin_tried; /* a bare name not beside the config: the path
+			       tried there first, else NULL */
 	char *symbol;    /* "setup" unless given */
 	unsigned line;   /* of the mapping */
 	unsigned plugin_line;
@@ -81,6 +83,14 @@ int conf_load_plugins(const char *dir, const char *main_file,
 		      struct cfg_errs *errs);
 void plugin_set_release(struct plugin_set *set);
 void plugin_conf_free(struct plugin_conf *pc);
+
+/*
+ * When pc's plugin is a bare name found neither beside its config nor in
+ * the plugin directory, says so in msg (cap bytes), naming both places,
+ * and returns true: the worker could only name the last place tried.
+ */
+bool conf_explain_missing(const struct plugin_conf *pc, char *msg,
+			  size_t cap);
 
 /* Does file appear in set->broken? */
 bool plugin_set_is_broken(const struct plugin_set *set, const char *file);

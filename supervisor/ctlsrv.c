@@ -9,6 +9,13 @@
  * Deadlines live in a timerfd armed only while a client is connected, so
  * an idle igor never wakes.
  *
+ * A follower of igor's log (igorctl log -f) has no deadline: it waits for
+ * lines.  Each line it asks for is queued on its reply as it is logged,
+ * up to a bound; a follower whose reply reaches the bound is cut off: it
+ * gets what is queued, then one CTL_MISSED counting every line it will
+ * not get, and the connection ends.  So a follower that reads too slowly,
+ * or not at all (stopped), costs igor a bounded buffer and never a wait.
+ *
  * igor has one control socket, so its state is file-static (as wk.c's
  * table is).  Dropped clients are freed in ctlsrv_sweep, between rounds,
  * because ev.h forbids freeing a source during a round.
@@ -30,8 +37,10 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctllog.h"
 #include "ev.h"
 #include "log.h"
+#include "logring.h"
 #include "sockdir.h"
 #include "util.h"
 
@@ -41,6 +50,16 @@ enum {
 	CTLSRV_PER_UID = 16,     /* one user cannot take every slot */
 	CTLSRV_RESERVED = 8,     /* slots only root and igor's user get */
 	CTLSRV_IDLE_MS = 5000,   /* no byte read or written for this long */
+	CTLSRV_FOLLOW_MAX = 256 * 1024, /* bytes queued for a follower, beyond
+					   the lines it asked for first */
+};
+
+/* A client following igor's log. */
+struct follow {
+	char *names;     /* which lines: "" for all (owned) */
+	size_t limit;    /* bytes its reply may hold; beyond, it is cut off */
+	uint64_t missed; /* lines it will not get */
+	bool cut;        /* fell behind: ends once its reply is written */
 };
 
 struct client {
@@ -55,6 +74,8 @@ struct client {
 	bool eof;          /* the client sent all it will send */
 	bool closing;      /* the last reply is queued: close once written */
 	bool dead;         /* dropped; freed by ctlsrv_sweep */
+	bool following;    /* igorctl log -f: no deadline, no more requests */
+	struct follow follow;
 	struct client *next;
 };
 
@@ -74,6 +95,8 @@ static struct {
 
 /* ---- clients ------------------------------------------------------------- */
 
+static void client_update(struct client *c);
+
 static void client_drop(struct client *c)
 {
 	if (c->dead)
@@ -92,7 +115,8 @@ static void timer_rearm(void)
 	int64_t first = 0;
 
 	for (c = srv.clients; c; c = c->next)
-		if (!c->dead && (!first || c->deadline < first))
+		if (!c->dead && !c->following &&
+		    (!first || c->deadline < first))
 			first = c->deadline;
 	if (first == srv.armed)
 		return;
@@ -116,7 +140,7 @@ static void on_timer(struct ev_src *src, uint32_t events)
 		log_errno(LOG_LVL_ERROR, "cannot read the control timer");
 	srv.armed = 0;
 	for (c = srv.clients; c; c = c->next) {
-		if (c->dead || c->deadline > now)
+		if (c->dead || c->following || c->deadline > now)
 			continue;
 		log_info("control client (pid %d) idle for %d ms; dropped",
 			 (int)c->pid, CTLSRV_IDLE_MS);
@@ -175,12 +199,20 @@ static bool has_room_for(uid_t uid)
 	return mine < CTLSRV_PER_UID;
 }
 
+/* "igorctl (uid 0, pid 4716)": who asked, for igor's log.  The pid is
+ * the client's, which must not read as a worker's. */
+static const char *client_who(const struct client *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "igorctl (uid %u, pid %d)", (unsigned)c->uid,
+		 (int)c->pid);
+	return buf;
+}
+
 static int reply_refused(struct client *c, const char *what)
 {
-	char msg[160];
+	char msg[160], who[64];
 
-	log_info("%s refused to uid %u (pid %d)", what, (unsigned)c->uid,
-		 (int)c->pid);
+	log_info("%s refused to %s", what, client_who(c, who, sizeof(who)));
 	snprintf(msg, sizeof(msg),
 		 "%s refused: uid %u is neither root nor igor's user", what,
 		 (unsigned)c->uid);
@@ -189,7 +221,7 @@ static int reply_refused(struct client *c, const char *what)
 
 static int reply_restart(struct client *c, const char *name)
 {
-	char msg[PLUGNAME_MAX + 32];
+	char msg[PLUGNAME_MAX + 32], who[64];
 
 	if (!client_may_change(c))
 		return reply_refused(c, "restart");
@@ -197,8 +229,12 @@ static int reply_restart(struct client *c, const char *name)
 		snprintf(msg, sizeof(msg), "no plugin named '%s'", name);
 		return reply_msg(c, CTL_ERROR, msg);
 	}
-	log_info("plugin '%s' restarted by uid %u (pid %d)", name,
-		 (unsigned)c->uid, (int)c->pid);
+	log_info("plugin '%s' restarted by %s", name,
+		 client_who(c, who, sizeof(who)));
+	/* Said as reload says it. */
+	snprintf(msg, sizeof(msg), "restarted %s", name);
+	if (reply_msg(c, CTL_LINE, msg) < 0)
+		return -1;
 	return ctl_encode_end(&c->out);
 }
 
@@ -207,11 +243,11 @@ static int reply_reload(struct client *c)
 	struct report rep = { 0 };
 	int ret = 0, refused;
 	size_t i, n;
+	char who[64];
 
 	if (!client_may_change(c))
 		return reply_refused(c, "reload");
-	log_info("reload requested by uid %u (pid %d)", (unsigned)c->uid,
-		 (int)c->pid);
+	log_info("reload requested by %s", client_who(c, who, sizeof(who)));
 	refused = srv.ops.reload(srv.ops.arg, &rep) < 0;
 	/* A refused reload's last line says why: it becomes the error. */
 	n = refused && rep.n ? rep.n - 1 : rep.n;
@@ -226,17 +262,121 @@ static int reply_reload(struct client *c)
 	return ret;
 }
 
+/* ---- igorctl log and metrics ---------------------------------------------- */
+
+/* metrics_line_fn: one line of the exposition, as one CTL_LINE. */
+static int emit_line(void *to, const char *line)
+{
+	return reply_msg(to, CTL_LINE, line);
+}
+
+static int reply_metrics(struct client *c)
+{
+	if (srv.ops.metrics(srv.ops.arg, emit_line, c) < 0)
+		return -1;
+	return ctl_encode_end(&c->out);
+}
+
+/* The lines igor never logged for a name it never heard of would be
+ * waited for in vain: a typo is said at once.  1 when said. */
+static int refuse_unknown(struct client *c, const char *names)
+{
+	char buf[PLUGNAME_MAX + 1], msg[PLUGNAME_MAX + 32];
+	struct ctl_worker *v;
+	const char *unknown;
+	size_t n;
+
+	if (!names[0])
+		return 0;
+	if (srv.ops.status(srv.ops.arg, &v, &n) < 0)
+		return -1;
+	unknown = ctllog_unknown(names, v, n, buf);
+	if (unknown)
+		snprintf(msg, sizeof(msg), "no plugin named '%s'", unknown);
+	free(v);
+	if (!unknown)
+		return 0;
+	return reply_msg(c, CTL_ERROR, msg) < 0 ? -1 : 1;
+}
+
+static int reply_log(struct client *c, const struct ctl_request *rq)
+{
+	int r = refuse_unknown(c, rq->names);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	if (ctllog_backlog(&c->out, rq) < 0)
+		return -1;
+	if (!rq->follow)
+		return ctl_encode_end(&c->out);
+	c->follow.names = strdup(rq->names);
+	if (!c->follow.names)
+		return -1;
+	/* What it asked for first is not held against it. */
+	c->follow.limit = rec_buf_pending(&c->out) + CTLSRV_FOLLOW_MAX;
+	c->following = true;
+	return 0;
+}
+
+/* logring_fn: queues each new line on the replies of the followers that
+ * asked for it; one whose reply is full is cut off from then on.  Logs
+ * nothing (logring.h). */
+static void follow_line(const struct logring_line *l, void *arg)
+{
+	struct client *c;
+
+	(void)arg;
+	for (c = srv.clients; c; c = c->next) {
+		if (!c->following || c->dead || c->closing ||
+		    !ctllog_matches(c->follow.names, l))
+			continue;
+		if (!c->follow.cut &&
+		    rec_buf_pending(&c->out) < c->follow.limit &&
+		    ctllog_encode(&c->out, l) == 0) {
+			client_update(c);
+			continue;
+		}
+		c->follow.cut = true;
+		c->follow.missed++;
+	}
+}
+
+/* A follower cut off, whose reply is written: it learns what it missed,
+ * and its connection ends. */
+static void follow_end_if_cut(struct client *c)
+{
+	char who[64];
+
+	if (!c->following || !c->follow.cut || c->dead || c->closing ||
+	    rec_buf_pending(&c->out))
+		return;
+	if (ctl_encode_missed(&c->out, (int64_t)c->follow.missed) < 0) {
+		client_drop(c);
+		return;
+	}
+	c->closing = true;
+	log_info("log follower %s read too slowly: cut off, %llu lines missed",
+		 client_who(c, who, sizeof(who)),
+		 (unsigned long long)c->follow.missed);
+}
+
 static int serve_request(struct client *c, const struct ctl_request *rq)
 {
+	char who[64];
+
 	switch (rq->type) {
 	case CTL_STATUS:
-		log_debug("status requested by uid %u (pid %d)",
-			  (unsigned)c->uid, (int)c->pid);
+		log_debug("status requested by %s",
+			  client_who(c, who, sizeof(who)));
 		return reply_status(c);
 	case CTL_RESTART:
 		return reply_restart(c, rq->name);
 	case CTL_RELOAD:
 		return reply_reload(c);
+	case CTL_LOG:
+		return reply_log(c, rq);
+	case CTL_METRICS:
+		return reply_metrics(c);
 	default:
 		return reply_msg(c, CTL_ERROR, "not a request");
 	}
@@ -284,7 +424,8 @@ static void client_serve(struct client *c)
 	struct why why;
 	int n;
 
-	while (!c->dead && !c->closing && !rec_buf_pending(&c->out)) {
+	while (!c->dead && !c->closing && !c->following &&
+	       !rec_buf_pending(&c->out)) {
 		n = ctl_next_request(&c->rd, &rq, &why);
 		if (n == 0)
 			break;
@@ -320,7 +461,11 @@ static void client_read(struct client *c)
 	}
 }
 
-/* Watches what the client's state calls for, or ends it when done. */
+/*
+ * Watches what the client's state calls for, or ends it when done.  A
+ * follower that sent all it will send (igorctl shuts its side down) is
+ * still there: it is watched for its hangup alone.
+ */
 static void client_update(struct client *c)
 {
 	uint32_t want;
@@ -329,8 +474,10 @@ static void client_update(struct client *c)
 		return;
 	if (rec_buf_pending(&c->out))
 		want = EPOLLOUT;
-	else if (c->closing || c->eof)
+	else if (c->closing || (c->eof && !c->following))
 		want = 0;
+	else if (c->eof)
+		want = EPOLLHUP;
 	else
 		want = EPOLLIN;
 	if (!want) {
@@ -348,7 +495,7 @@ static void on_client(struct ev_src *src, uint32_t events)
 {
 	struct client *c = (struct client *)src;
 
-	if (events & EPOLLERR) {
+	if ((events & EPOLLERR) || (c->following && (events & EPOLLHUP))) {
 		client_drop(c);
 	} else if (c->events & EPOLLIN) {
 		client_read(c);
@@ -359,6 +506,7 @@ static void on_client(struct ev_src *src, uint32_t events)
 	} else {
 		client_serve(c);
 	}
+	follow_end_if_cut(c);
 	client_update(c);
 	timer_rearm();
 }
@@ -646,6 +794,7 @@ int ctlsrv_open(const char *path, const char *group,
 		log_errno(LOG_LVL_CRITICAL, "cannot serve the control socket");
 		goto out_close;
 	}
+	logring_listen(follow_line, NULL);
 	log_info("control socket '%s'", path);
 	return 0;
 out_close:
@@ -669,14 +818,29 @@ static void socket_unlink(void)
 		unlink(srv.path);
 }
 
+/* igor stops: a follower gets the end of its reply, or what it missed,
+ * as far as its socket takes them now; igor waits for no one. */
+static void follow_stop(struct client *c)
+{
+	if (!c->following || c->dead || c->closing)
+		return;
+	if (c->follow.cut ? ctl_encode_missed(&c->out, (int64_t)c->follow.missed)
+			  : ctl_encode_end(&c->out))
+		return;
+	(void)rec_buf_write_some(&c->out, c->fd);
+}
+
 void ctlsrv_close(void)
 {
 	struct client *c;
 
 	if (!srv.path)
 		return;
-	for (c = srv.clients; c; c = c->next)
+	logring_listen(NULL, NULL);
+	for (c = srv.clients; c; c = c->next) {
+		follow_stop(c);
 		client_drop(c);
+	}
 	ctlsrv_sweep();
 	ev_del(srv.fd);
 	ev_del(srv.tfd);
@@ -699,6 +863,7 @@ void ctlsrv_sweep(void)
 		*pp = c->next;
 		rec_reader_release(&c->rd);
 		rec_buf_release(&c->out);
+		free(c->follow.names);
 		free(c);
 		if (srv.paused && ev_add(srv.fd, &srv.src) == 0)
 			srv.paused = false;

@@ -2,7 +2,8 @@
  * ctlsrv: the supervisor's end of the control socket (igorctl); the
  * protocol is common/ctl.h's.  It registers its own sources with ev.h:
  * the listening socket, one per client, and a timerfd for the clients'
- * idle deadlines, armed only while a client is connected.
+ * idle deadlines, armed only while a client is connected.  It listens to
+ * logring.h's ring for `igorctl log -f`.
  */
 #ifndef IGOR_SUP_CTLSRV_H
 #define IGOR_SUP_CTLSRV_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "ctl.h"
+#include "metrics.h"
 #include "report.h"
 
 /* What the control server asks of igor; arg is passed back. */
@@ -22,6 +24,9 @@ struct ctlsrv_ops {
 	/* igorctl reload: rep receives what it did.  0, or -1 when the
 	 * reload was refused, the last line of rep then saying why. */
 	int (*reload)(void *arg, struct report *rep);
+	/* igorctl metrics: each line of the exposition to emit (metrics.h).
+	 * 0, or -1 with errno, or emit's error. */
+	int (*metrics)(void *arg, metrics_line_fn *emit, void *to);
 	void *arg;
 };
 

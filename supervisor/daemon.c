@@ -16,6 +16,8 @@
 #include "ctlsrv.h"
 #include "log.h"
 #include "logdest.h"
+#include "logring.h"
+#include "metrics.h"
 #include "notify.h"
 #include "sink.h"
 #include "reload.h"
@@ -28,13 +30,13 @@
 static void log_problems(const struct cfg_errs *errs, int level,
 			 const char *suffix, struct report *rep)
 {
+	char where[CFG_WHERE_MAX];
 	size_t i;
 
 	for (i = 0; i < errs->n; i++) {
-		log_msg(level, "%s:%u: %s%s", errs->v[i].file, errs->v[i].line,
-			errs->v[i].msg, suffix);
-		report_add(rep, "refused %s:%u: %s", errs->v[i].file,
-			      errs->v[i].line, errs->v[i].msg);
+		cfg_err_where(&errs->v[i], where, sizeof(where));
+		log_msg(level, "%s: %s%s", where, errs->v[i].msg, suffix);
+		report_add(rep, "refused %s: %s", where, errs->v[i].msg);
 	}
 }
 
@@ -223,6 +225,12 @@ static int ctl_reload(void *arg, struct report *rep)
 	return daemon_reload(arg, rep);
 }
 
+static int ctl_metrics(void *arg, metrics_line_fn *emit, void *to)
+{
+	(void)arg;
+	return metrics_write(emit, to);
+}
+
 static void on_signal(struct ev_src *src, uint32_t events)
 {
 	struct daemon *d = (struct daemon *)src;
@@ -360,7 +368,8 @@ static void serve(struct daemon *d)
 int daemon_run(const struct opts *o, const struct layout *lay)
 {
 	struct daemon d = { .o = o, .lay = lay, .sfd = -1, .sink_fd = -1 };
-	struct ctlsrv_ops ctl = { ctl_status, ctl_restart, ctl_reload, &d };
+	struct ctlsrv_ops ctl = { ctl_status, ctl_restart, ctl_reload,
+				  ctl_metrics, &d };
 	int64_t stop_timeout_ms = CONF_STOP_TIMEOUT_MS;
 	struct plugin_set set;
 	bool dir_ok;
@@ -403,5 +412,6 @@ out_release:
 out_sink:
 	close_sink(&d, stop_timeout_ms);
 	notify_close();
+	logring_release();
 	return ret;
 }

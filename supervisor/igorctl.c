@@ -1,10 +1,12 @@
 /*
- * igorctl: asks a running igor for its workers' status, or has it restart
- * workers or reload its configs, over the control socket (igorctl(8)).
+ * igorctl: asks a running igor for its workers' status, its log or its
+ * metrics, or has it restart workers or reload its configs, over the
+ * control socket (igorctl(8)).
  *
- * A client of common/ only: the protocol is ctl.h's, the config reader
- * cfg.h's.  It sends every request at once, then reads the replies in
- * order: each request's replies end in one CTL_END or CTL_ERROR.
+ * A client of common/ only: the protocol is ctl.h's, the talking
+ * ctlclient.h's.  It sends every request at once, then reads the replies
+ * in order: each request's replies end in one CTL_END or CTL_ERROR (or,
+ * for a follower of the log that was cut off, CTL_MISSED).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,31 +15,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "cfg.h"
 #include "ctl.h"
+#include "ctlclient.h"
 #include "log.h"
-#include "paths.h"
-#include "sockdir.h"
-#include "util.h"
 
 enum {
 	EXIT_OK = 0,
 	EXIT_ERR = 1,
 	EXIT_USAGE = 2,
 	EXIT_NOT_RUNNING = 3,
-	REPLY_TIMEOUT_S = 30, /* a stuck igor must not hang scripts */
+	LOG_LINES_DEFAULT = 20,
 };
 
 static const char *usage_text =
 	"usage: igorctl [-s SOCKET] status [--json] [NAME...]\n"
 	"       igorctl [-s SOCKET] restart NAME...\n"
 	"       igorctl [-s SOCKET] reload\n"
+	"       igorctl [-s SOCKET] log [-n N] [-f] [NAME...]\n"
+	"       igorctl [-s SOCKET] metrics\n"
 	"       igorctl -h | --help | --version\n";
 
 static void usage(FILE *to)
@@ -46,7 +43,8 @@ static void usage(FILE *to)
 	if (to == stderr)
 		return;
 	fputs("\n"
-	      "Asks a running igor about its workers, or has it restart or reload them.\n"
+	      "Asks a running igor about its workers, its log and its figures, or has it\n"
+	      "restart or reload them.\n"
 	      "\n"
 	      "  -s SOCKET    control socket (default: $IGOR_SOCKET, then socket: of\n"
 	      "               igor.conf, then igor's default)\n"
@@ -54,6 +52,9 @@ static void usage(FILE *to)
 	      "               exits 0 when every listed worker is running, 3 otherwise\n"
 	      "  restart      restarts the named workers now, clearing their backoff\n"
 	      "  reload       re-reads igor.conf and the plugin configs, as SIGHUP\n"
+	      "  log          the last lines igor logged (-n N, default 20), of the\n"
+	      "               named plugins only when names are given; -f follows\n"
+	      "  metrics      igor's figures in Prometheus's text format\n"
 	      "  -h, --help   prints this help and exits\n"
 	      "  --version    prints the version and exits\n"
 	      "\n"
@@ -70,218 +71,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fputc('\n', stderr);
 	usage(stderr);
 	return EXIT_USAGE;
-}
-
-/* ---- finding the socket ---------------------------------------------------- */
-
-/* socket: of the main config, or NULL.  A config that cannot be read is
- * said, since it may be why the socket is not found; a missing one is
- * igor's default too. */
-static char *socket_from_config(void)
-{
-	struct cfg_errs errs = { 0 };
-	struct cfg_node *root = NULL;
-	const struct cfg_node *n;
-	char *file = paths_main_config(NULL, paths_getenv), *buf = NULL;
-	char *sock = NULL;
-	size_t len;
-
-	if (!file)
-		return NULL;
-	if (cfg_read_file(file, &buf, &len) < 0) {
-		if (errno != ENOENT)
-			fprintf(stderr, "igorctl: cannot read '%s': %s\n", file,
-				strerror(errno));
-		goto out_free;
-	}
-	if (cfg_parse(file, buf, len, &root, &errs) == 0) {
-		n = cfg_get(root, "socket");
-		if (n && n->kind == CFG_SCALAR && n->text[0])
-			sock = strdup(n->text);
-	} else if (errs.n) {
-		/* Said, since it may be why the socket is not found. */
-		fprintf(stderr, "igorctl: %s:%u: %s; its socket: is not used\n",
-			errs.v[0].file, errs.v[0].line, errs.v[0].msg);
-	}
-	cfg_free(root);
-	cfg_errs_release(&errs);
-out_free:
-	free(buf);
-	free(file);
-	return sock;
-}
-
-/* Refuses, saying why, a socket whose directory sockdir refuses. */
-static char *checked(char *path, bool strict)
-{
-	struct why why;
-
-	if (!path || sockdir_check(path, strict, &why) == 0 || errno == ENOENT)
-		return path;
-	fprintf(stderr, "igorctl: %s\n", why.msg);
-	free(path);
-	return NULL;
-}
-
-/*
- * -s, IGOR_SOCKET, socket: of the main config, the default; a non-root
- * user whose default is missing may be asking the system's igor.  NULL
- * after saying why (out of memory, or a directory sockdir refuses).
- */
-static char *socket_path(const char *opt)
-{
-	const char *env = paths_env(paths_getenv, "IGOR_SOCKET");
-	char *p;
-
-	if (opt || env) {
-		p = strdup(opt ? opt : env);
-		goto out_named;
-	}
-	p = socket_from_config();
-	if (p)
-		return checked(p, false);
-	p = paths_default_socket(paths_getenv);
-	if (!p || geteuid() == 0)
-		goto out_named;
-	p = checked(p, true);
-	if (p && access(p, F_OK) < 0) {
-		free(p);
-		p = strdup(PATHS_ROOT_SOCKET);
-		goto out_named;
-	}
-	return p;
-out_named:
-	if (!p)
-		fputs("igorctl: out of memory\n", stderr);
-	return checked(p, false);
-}
-
-static int ctl_connect(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = REPLY_TIMEOUT_S };
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "igorctl: socket path '%s' is too long\n", path);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "igorctl: cannot connect to '%s': %s\n", path,
-			strerror(errno));
-		return safe_close(fd);
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	return fd;
-}
-
-/* ---- talking ------------------------------------------------------------- */
-
-/* Called per reply record; returns 0 to go on. */
-typedef void reply_fn(const struct ctl_reply *rp, size_t req, void *arg);
-
-struct session {
-	int fd;
-	struct rec_reader rd;
-	int errors; /* CTL_ERROR replies */
-};
-
-/* Reads replies until nreq requests have ended; each record goes to fn
- * with the index of its request.  Returns 0, or -1 after saying why. */
-static int read_replies(struct session *s, size_t nreq, reply_fn *fn,
-			void *arg)
-{
-	struct ctl_reply *rp = malloc(sizeof(*rp));
-	struct why why;
-	size_t done = 0;
-	long n;
-	int r;
-
-	if (!rp)
-		return -1;
-	while (done < nreq) {
-		r = ctl_next_reply(&s->rd, rp, &why);
-		if (r < 0) {
-			fprintf(stderr, "igorctl: bad reply from igor: %s\n", why.msg);
-			break;
-		}
-		if (r > 0) {
-			if (rp->type == CTL_ERROR) {
-				fprintf(stderr, "igorctl: %s\n", rp->msg);
-				s->errors++;
-			}
-			fn(rp, done, arg);
-			if (rp->type == CTL_END || rp->type == CTL_ERROR)
-				done++;
-			continue;
-		}
-		n = rec_reader_fill(&s->rd, s->fd);
-		if (n > 0)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			fprintf(stderr, "igorctl: no reply from igor in %d s\n",
-				REPLY_TIMEOUT_S);
-		else if (n < 0)
-			fprintf(stderr, "igorctl: cannot read the reply: %s\n",
-				strerror(errno));
-		else if (!s->errors)
-			fputs("igorctl: igor closed the connection\n", stderr);
-		break;
-	}
-	free(rp);
-	return done == nreq ? 0 : -1;
-}
-
-/* Connects and sends the requests; the replies are then read_replies'. */
-static int session_open(struct session *s, const char *sock,
-			const struct ctl_request *rq, size_t nreq)
-{
-	struct rec_buf out = { 0 };
-	char *path = socket_path(sock);
-	size_t i;
-
-	s->fd = -1;
-	s->errors = 0;
-	if (!path)
-		return -1; /* socket_path said why */
-	if (rec_reader_init(&s->rd, &ctl_reply_proto) < 0) {
-		fputs("igorctl: out of memory\n", stderr);
-		free(path);
-		return -1;
-	}
-	for (i = 0; i < nreq; i++)
-		if (ctl_encode_request(&out, &rq[i]) < 0)
-			goto out_fail;
-	s->fd = ctl_connect(path);
-	if (s->fd < 0)
-		goto out_release;
-	if (rec_buf_flush(&out, s->fd) < 0) {
-		fprintf(stderr, "igorctl: cannot send to '%s': %s\n", path,
-			strerror(errno));
-		goto out_release;
-	}
-	/* Nothing more comes: igor may free our slot once it has replied. */
-	shutdown(s->fd, SHUT_WR);
-	rec_buf_release(&out);
-	free(path);
-	return 0;
-out_fail:
-	fprintf(stderr, "igorctl: cannot encode a request: %s\n", strerror(errno));
-out_release:
-	s->fd = safe_close(s->fd);
-	rec_reader_release(&s->rd);
-	rec_buf_release(&out);
-	free(path);
-	return -1;
-}
-
-static void session_close(struct session *s)
-{
-	s->fd = safe_close(s->fd);
-	rec_reader_release(&s->rd);
 }
 
 /* ---- status -------------------------------------------------------------- */
@@ -603,12 +392,12 @@ static int cmd_status(const char *sock, bool json, int nnames, char **argv)
 {
 	struct ctl_request rq = { .type = CTL_STATUS };
 	struct status st = { 0 };
-	struct session s;
+	struct ctlclient s;
 	int ret = EXIT_ERR;
 
-	if (session_open(&s, sock, &rq, 1) < 0)
+	if (ctlclient_open(&s, sock, &rq, 1, false) < 0)
 		return EXIT_ERR;
-	if (read_replies(&s, 1, on_status, &st) < 0 || s.errors)
+	if (ctlclient_read(&s, 1, on_status, &st) < 0 || s.errors)
 		goto out_close;
 	if (st.oom) {
 		fputs("igorctl: out of memory\n", stderr);
@@ -620,22 +409,34 @@ static int cmd_status(const char *sock, bool json, int nnames, char **argv)
 		print_table(&st, argv, nnames);
 	ret = status_verdict(&st, argv, nnames);
 out_close:
-	session_close(&s);
+	ctlclient_close(&s);
 	status_release(&st);
 	return ret;
 }
 
 /* ---- restart and reload ---------------------------------------------------- */
 
-static void on_nothing(const struct ctl_reply *rp, size_t req, void *arg)
+/* A line of what igor did, escaped as the log escapes. */
+static void print_line(const char *msg)
 {
-	(void)rp, (void)req, (void)arg;
+	char buf[CTL_MSG_MAX * 4 + 1];
+
+	log_escape(buf, sizeof(buf), msg, strlen(msg));
+	printf("%s\n", buf);
+}
+
+/* "restarted NAME": said by igor, as reload's lines are. */
+static void on_restart(const struct ctl_reply *rp, size_t req, void *arg)
+{
+	(void)req, (void)arg;
+	if (rp->type == CTL_LINE)
+		print_line(rp->msg);
 }
 
 static int cmd_restart(const char *sock, int argc, char **argv)
 {
 	struct ctl_request *rq;
-	struct session s;
+	struct ctlclient s;
 	int i, n = 0, ret = EXIT_OK;
 
 	if (!argc)
@@ -653,10 +454,10 @@ static int cmd_restart(const char *sock, int argc, char **argv)
 		rq[n].type = CTL_RESTART;
 		strcpy(rq[n++].name, argv[i]);
 	}
-	if (n && session_open(&s, sock, rq, (size_t)n) == 0) {
-		if (read_replies(&s, (size_t)n, on_nothing, NULL) < 0 || s.errors)
+	if (n && ctlclient_open(&s, sock, rq, (size_t)n, false) == 0) {
+		if (ctlclient_read(&s, (size_t)n, on_restart, NULL) < 0 || s.errors)
 			ret = EXIT_ERR;
-		session_close(&s);
+		ctlclient_close(&s);
 	} else if (n) {
 		ret = EXIT_ERR;
 	}
@@ -666,13 +467,11 @@ static int cmd_restart(const char *sock, int argc, char **argv)
 
 static void on_reload(const struct ctl_reply *rp, size_t req, void *arg)
 {
-	char buf[CTL_MSG_MAX * 4 + 1];
 	bool *said = arg;
 
 	(void)req;
 	if (rp->type == CTL_LINE) {
-		log_escape(buf, sizeof(buf), rp->msg, strlen(rp->msg));
-		printf("%s\n", buf);
+		print_line(rp->msg);
 		*said = true;
 	} else if (rp->type == CTL_END && !*said) {
 		puts("no change");
@@ -682,23 +481,153 @@ static void on_reload(const struct ctl_reply *rp, size_t req, void *arg)
 static int cmd_reload(const char *sock, int argc, char **argv)
 {
 	struct ctl_request rq = { .type = CTL_RELOAD };
-	struct session s;
+	struct ctlclient s;
 	bool said = false;
 	int ret = EXIT_OK;
 
 	if (argc)
 		return usage_error("unexpected argument '%s'", argv[0]);
-	if (session_open(&s, sock, &rq, 1) < 0)
+	if (ctlclient_open(&s, sock, &rq, 1, false) < 0)
 		return EXIT_ERR;
-	if (read_replies(&s, 1, on_reload, &said) < 0 || s.errors)
+	if (ctlclient_read(&s, 1, on_reload, &said) < 0 || s.errors)
 		ret = EXIT_ERR;
-	session_close(&s);
+	ctlclient_close(&s);
+	return ret;
+}
+
+/* ---- log and metrics ------------------------------------------------------- */
+
+/* What a log request ends with. */
+struct log_end {
+	bool missed;
+};
+
+/* One line as igor writes it to stderr, whatever its log: is. */
+static void print_logline(const struct ctl_logline *l)
+{
+	static char line[LOG_LINE_MAX];
+	char source[PLUGNAME_MAX + 8];
+	struct timespec when = { .tv_sec = l->time_ms / 1000,
+				 .tv_nsec = l->time_ms % 1000 * 1000000 };
+	size_t n;
+
+	snprintf(source, sizeof(source), "%s%s", l->name[0] ? "plugin " : "igor",
+		 l->name);
+	n = log_format(line, &when, l->level, source, l->msg, l->len);
+	fwrite(line, 1, n, stdout);
+}
+
+static void on_log(const struct ctl_reply *rp, size_t req, void *arg)
+{
+	struct log_end *end = arg;
+
+	(void)req;
+	if (rp->type == CTL_LOGLINE) {
+		print_logline(&rp->log);
+	} else if (rp->type == CTL_MISSED) {
+		/* The last line of the output: where the gap is. */
+		printf("igorctl: cut off by igor: %lld lines missed while reading too slowly\n",
+		       (long long)rp->count);
+		end->missed = true;
+	}
+}
+
+/* The names, one space between two, as CTL_LOG carries them; an invalid
+ * one is no plugin's.  0, or an exit status. */
+static int join_names(char *dst, size_t cap, int argc, char **argv)
+{
+	size_t n = 0, len;
+	int i;
+
+	dst[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		len = strlen(argv[i]);
+		if (!plugname_is_valid(argv[i], len)) {
+			fprintf(stderr, "igorctl: no plugin named '%s'\n", argv[i]);
+			return EXIT_ERR;
+		}
+		if (n + len + 1 >= cap)
+			return usage_error("%s: too many names", "log");
+		n += (size_t)sprintf(dst + n, "%s%s", n ? " " : "", argv[i]);
+	}
+	return 0;
+}
+
+static int cmd_log(const char *sock, long long lines, bool follow, int argc,
+		   char **argv)
+{
+	struct ctl_request *rq = calloc(1, sizeof(*rq));
+	struct log_end end = { false };
+	struct ctlclient s;
+	int ret;
+
+	if (!rq)
+		return EXIT_ERR;
+	rq->type = CTL_LOG;
+	rq->lines = lines;
+	rq->follow = follow;
+	ret = join_names(rq->names, sizeof(rq->names), argc, argv);
+	if (ret)
+		goto out_free;
+	ret = EXIT_ERR;
+	if (ctlclient_open(&s, sock, rq, 1, follow) < 0)
+		goto out_free;
+	if (ctlclient_read(&s, 1, on_log, &end) == 0 && !s.errors &&
+	    !end.missed)
+		ret = EXIT_OK;
+	ctlclient_close(&s);
+out_free:
+	free(rq);
+	return ret;
+}
+
+/* The exposition is igor's, as it made it: printed as it is. */
+static void on_metrics(const struct ctl_reply *rp, size_t req, void *arg)
+{
+	(void)req, (void)arg;
+	if (rp->type == CTL_LINE)
+		printf("%s\n", rp->msg);
+}
+
+static int cmd_metrics(const char *sock, int argc, char **argv)
+{
+	struct ctl_request rq = { .type = CTL_METRICS };
+	struct ctlclient s;
+	int ret = EXIT_OK;
+
+	if (argc)
+		return usage_error("unexpected argument '%s'", argv[0]);
+	if (ctlclient_open(&s, sock, &rq, 1, false) < 0)
+		return EXIT_ERR;
+	if (ctlclient_read(&s, 1, on_metrics, NULL) < 0 || s.errors)
+		ret = EXIT_ERR;
+	ctlclient_close(&s);
 	return ret;
 }
 
 /* ---- main ---------------------------------------------------------------- */
 
-int main(int argc, char **argv)
+/* -n's N: a count of lines, 0 or more. */
+static int parse_lines(const char *arg, long long *n)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || *n < 0 || *n > INT32_MAX)
+		return usage_error("-n needs a number of lines, not '%s'", arg);
+	return 0;
+}
+
+/* The options, wherever they stand on the line (getopt permutes). */
+struct opts {
+	const char *sock;
+	bool json, follow;
+	const char *lines; /* -n's argument, or NULL */
+};
+
+/* Returns -1 when all went into o, else the exit status to end with. */
+static int parse_options(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_VERSION = 256, OPT_JSON };
 	static const struct option longs[] = {
@@ -707,22 +636,19 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char shorts[] = ":s:h";
-	const char *sock = NULL, *cmd;
+	static const char shorts[] = ":s:hn:f";
 	char opt[3] = "-?";
-	bool json = false;
 	int c;
 
-	/* igor may close first (too many clients): a write error, not death. */
-	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
-	/* Options may come before or after the command, as getopt permutes. */
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		switch (c) {
-		case 's': sock = optarg; break;
+		case 's': o->sock = optarg; break;
+		case 'n': o->lines = optarg; break;
+		case 'f': o->follow = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
 		case OPT_VERSION: printf("igorctl %s\n", IGOR_VERSION); return EXIT_OK;
-		case OPT_JSON: json = true; break;
+		case OPT_JSON: o->json = true; break;
 		case ':': return usage_error("option '%s' needs an argument",
 					     argv[optind - 1]);
 		default:
@@ -736,18 +662,49 @@ int main(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	return -1;
+}
+
+/* An option given to a command that does not take it. */
+static int misplaced(const struct opts *o, const char *cmd)
+{
+	if (o->json && strcmp(cmd, "status"))
+		return usage_error("option '--json' is for %s only", "status");
+	if ((o->lines || o->follow) && strcmp(cmd, "log"))
+		return usage_error("options '-n' and '-f' are for %s only", "log");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	long long lines = LOG_LINES_DEFAULT;
+	const char *cmd;
+	int ret;
+
+	/* igor may close first (too many clients): a write error, not death. */
+	signal(SIGPIPE, SIG_IGN);
+	ret = parse_options(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
 	if (optind >= argc)
 		return usage_error("%s", "no command given");
 	cmd = argv[optind++];
 	argc -= optind;
 	argv += optind;
-	if (json && strcmp(cmd, "status"))
-		return usage_error("option '--json' is for %s only", "status");
+	if ((ret = misplaced(&o, cmd)))
+		return ret;
 	if (!strcmp(cmd, "status"))
-		return cmd_status(sock, json, argc, argv);
+		return cmd_status(o.sock, o.json, argc, argv);
 	if (!strcmp(cmd, "restart"))
-		return cmd_restart(sock, argc, argv);
+		return cmd_restart(o.sock, argc, argv);
 	if (!strcmp(cmd, "reload"))
-		return cmd_reload(sock, argc, argv);
-	return usage_error("unknown command '%s'", cmd);
+		return cmd_reload(o.sock, argc, argv);
+	if (!strcmp(cmd, "metrics"))
+		return cmd_metrics(o.sock, argc, argv);
+	if (strcmp(cmd, "log"))
+		return usage_error("unknown command '%s'", cmd);
+	if (o.lines && parse_lines(o.lines, &lines))
+		return EXIT_USAGE;
+	return cmd_log(o.sock, lines, o.follow, argc, argv);
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "logring.h"
 #include "logwriter.h"
 #include "util.h"
 
@@ -164,6 +165,7 @@ static void put_line(int level, const struct timespec *when,
 	struct sink_rec r = { .level = level, .when = *when,
 			      .source = source, .msg = msg, .len = len };
 
+	logring_put(level, when, source, msg, len);
 	if (about) {
 		r.plugin = about->plugin;
 		r.pid = about->pid;

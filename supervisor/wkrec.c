@@ -45,6 +45,9 @@ static void on_fail(struct wk *w, const struct rec *r)
 
 	msg = rec_bytes(r, REC_K_MSG, &len);
 	w->fail_kind = (int)rec_num(r, REC_K_KIND);
+	if (w->fail_kind == REC_FAIL_LOAD &&
+	    conf_explain_missing(w->conf, w->error, sizeof(w->error)))
+		return;
 	snprintf(w->error, sizeof(w->error), "%.*s", (int)len,
 		 (const char *)msg);
 }

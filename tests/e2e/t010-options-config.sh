@@ -64,7 +64,7 @@ test_expect_success 'igor -t reports every problem as FILE:LINE: message and exi
 	grep -q "^$d/c-noname.conf:2: missing key .name.$" err &&
 	grep -q "^$d/d-list.conf:1: a plugin config must be a mapping" err &&
 	grep -q "^$d/e-dup.conf:1: duplicate name .good.: already used by .$d/a-good.conf.$" err &&
-	grep -q "^$d/f-missing.conf:3: cannot load plugin .$PLUGDIR/nothere.so.: " err &&
+	grep -qxF "$d/f-missing.conf:3: cannot load plugin '\''nothere.so'\'': no such file beside its config ('\''$d/nothere.so'\'') nor in the plugin directory ('\''$PLUGDIR/nothere.so'\'')" err &&
 	grep -q "^$d/g-nosym.conf:2: plugin .*nosetup.so. has no symbol .setup.$" err &&
 	grep -q "^$d/h-abi.conf:2: plugin .*badabi.so. was built for ABI 2, this igor provides ABI 1$" err &&
 	grep -q "^$d/i-keys.conf:1: invalid name .bad name." err &&
@@ -90,6 +90,23 @@ test_expect_success 'a broken main config fails -t naming its line; so does an u
 	grep -qx "$d/igor.conf:1: unknown key .colour." err &&
 	grep -qx "$d/igor.conf:3: unknown key .restart.dealy." err &&
 	test $(wc -l <err) -eq 2
+'
+
+test_expect_success 'a config directory that cannot be read is DIR: message, with no line' '
+	test_status 1 env IGOR_CONFIG_DIR=$T/nodir "$IGOR" -t 2>err &&
+	echo "$T/nodir: cannot read config directory: No such file or directory" >want &&
+	test_cmp want err
+'
+
+test_expect_success 'a bare plugin name found nowhere names both places tried' '
+	d=$T/bare && mkdir -p $d &&
+	printf "name: x\nplugin: nowhere.so\n" >$d/x.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
+	echo "$d/x.conf:2: cannot load plugin '\''nowhere.so'\'': no such file beside its config ('\''$d/nowhere.so'\'') nor in the plugin directory ('\''$PLUGDIR/nowhere.so'\'')" >want &&
+	test_cmp want err &&
+	printf "name: y\nplugin: ./nowhere.so\n" >$d/x.conf &&
+	test_status 1 env IGOR_CONFIG_DIR=$d "$IGOR" -t 2>err &&
+	grep -q "cannot load plugin .$d/./nowhere.so.: " err
 '
 
 test_expect_success 'log: and syslog_facility: are checked at their lines' '

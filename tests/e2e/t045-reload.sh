@@ -59,6 +59,7 @@ test_expect_success 'a config directory that cannot be read refuses the reload, 
 	test_when_finished "mv $T/conf.away $T/conf" &&
 	kill -HUP $IGOR_PID &&
 	wait_for "log_has \"reload: cannot read the config directory; keeping the running configuration\"" &&
+	log_has "ERROR igor: $T/conf: cannot read config directory: No such file or directory$" &&
 	! log_has "reload: plugin .keep. removed" &&
 	test "$(worker_pid keep)" = "$keep" && kill -0 $keep
 '

@@ -309,6 +309,41 @@ test_expect_success 'igor-protocol(7) names every record type of common/rec.h' '
 	{ test -z "$missing" || { echo "not in igor-protocol.7:$missing"; false; }; }
 '
 
+# "NAME VALUE" of every type and key of common/ctl.h, from the compiler.
+ctl_numbers() {
+	local names
+	names=$(sed -n '/^enum ctl_\(type\|key\) {/,/^};/p' "$TOP/common/ctl.h" |
+		grep -o '^[[:space:]]*CTL_[A-Z0-9_]*' | tr -d ' \t')
+	{
+		echo '#include <stdio.h>'
+		echo '#include "ctl.h"'
+		echo 'int main(void) {'
+		for n in $names; do
+			echo "printf(\"%s %d\\n\", \"$n\", (int)$n);"
+		done
+		echo 'return 0; }'
+	} >"$T/ctlnum.c" &&
+	$CC -D_GNU_SOURCE -I"$TOP/common" -o "$T/ctlnum" "$T/ctlnum.c" && "$T/ctlnum"
+}
+
+if have_mandoc; then
+	test_expect_success 'igorctl(8) documents every type and key of common/ctl.h, with its number' '
+		ctl_numbers >"$T/nums" && test $(wc -l <"$T/nums") -ge 25 &&
+		render "$MAN/igorctl.8" >"$T/page" &&
+		! grep -q "common/ctl.h" "$T/page" &&
+		missing= &&
+		while read -r name n; do
+			case $name in
+			CTL_K_*) grep -qE "^ +$name +$n +" "$T/page" ;;
+			*) grep -qF "$name ($n)" "$T/page" ;;
+			esac || missing="$missing $name=$n"
+		done <"$T/nums" &&
+		{ test -z "$missing" || { echo "not in igorctl.8:$missing"; false; }; }
+	'
+else
+	test_skip 'igorctl(8) documents every type and key of common/ctl.h, with its number' "mandoc is not installed"
+fi
+
 # ---- the ABI ----------------------------------------------------------------
 
 test_expect_success 'igor-plugin(3) has a synopsis line for every function and macro of <igor/plugin.h>' '
@@ -319,6 +354,15 @@ test_expect_success 'igor-plugin(3) has a synopsis line for every function and m
 		grep -q "^\.Fn $f\( \|$\)" "$MAN/igor-plugin.3" || missing="$missing $f"
 	done &&
 	{ test -z "$missing" || { echo "no .Fn for:$missing"; false; }; }
+'
+
+test_expect_success 'the NAME section of igor-plugin(3) names every function of <igor/plugin.h>' '
+	header_functions >"$T/fns" &&
+	test $(wc -l <"$T/fns") -ge 16 &&
+	sed -n "/^\.Sh NAME/,/^\.Sh /s/^\.Nm \(igor_[a-z0-9_]*\).*/\1/p" \
+		"$MAN/igor-plugin.3" | sort >"$T/named" &&
+	sort "$T/fns" | comm -23 - "$T/named" >"$T/unnamed" &&
+	cat "$T/unnamed" && ! test -s "$T/unnamed"
 '
 
 test_expect_success 'igor-worker exports only what <igor/plugin.h> declares' '

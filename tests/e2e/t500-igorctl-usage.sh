@@ -51,6 +51,11 @@ test_expect_success 'usage errors exit 2 with a message on stderr' '
 	usage_case "unknown option '\''--bogus'\''" status --bogus &&
 	usage_case "unknown option '\''-x'\''" -x status &&
 	usage_case "option '\''--json'\'' is for status only" reload --json &&
+	usage_case "options '\''-n'\'' and '\''-f'\'' are for log only" status -f &&
+	usage_case "options '\''-n'\'' and '\''-f'\'' are for log only" -n 3 reload &&
+	usage_case "-n needs a number of lines, not '\''x'\''" log -n x &&
+	usage_case "-n needs a number of lines, not '\''-1'\''" log -n -1 &&
+	usage_case "unexpected argument '\''x'\''" metrics x &&
 	test_status 2 "$IGORCTL" -s 2>"$T/err" &&
 	grep -q "option '\''-s'\'' needs an argument" "$T/err"
 '
@@ -64,7 +69,20 @@ no_daemon() {
 
 test_expect_success 'every command exits 1 naming the socket when no igor listens' '
 	no_daemon status && no_daemon status --json web &&
-	no_daemon restart web && no_daemon reload
+	no_daemon restart web && no_daemon reload &&
+	no_daemon log && no_daemon log -f web && no_daemon metrics
+'
+
+test_expect_success 'a missing socket: the next step says igor is not running there, and how the socket is chosen' '
+	no_daemon status &&
+	grep -qx "igorctl: no socket at '\''$T/none.sock'\'': igor is not running, or it uses another socket" "$T/err" &&
+	grep -qx "igorctl: the socket is -s SOCKET, else IGOR_SOCKET, else socket: of igor.conf, else the default; it was given with -s" "$T/err" &&
+	IGOR_SOCKET=$T/none.sock test_status 1 "$IGORCTL" status 2>"$T/err" &&
+	grep -q "; it came from IGOR_SOCKET$" "$T/err" &&
+	mkdir -p "$T/cd" && printf "socket: %s\n" "$T/none.sock" >"$T/cd/igor.conf" &&
+	IGOR_CONFIG_DIR=$T/cd test_status 1 "$IGORCTL" status 2>"$T/err" &&
+	grep -q "; it came from socket: in the main config$" "$T/err" &&
+	test $(wc -l <"$T/err") -eq 3
 '
 
 test_expect_success 'a socket nobody listens on is an error, not a hang' '
@@ -74,7 +92,8 @@ s = socket.socket(socket.AF_UNIX)
 s.bind(sys.argv[1])
 " "$T/dead.sock" &&
 	test_status 1 timeout 10 "$IGORCTL" -s "$T/dead.sock" status 2>"$T/err" &&
-	grep -q "Connection refused" "$T/err"
+	grep -q "Connection refused" "$T/err" &&
+	grep -qx "igorctl: '\''$T/dead.sock'\'' is a stale socket: nobody listens on it, so igor is not running there" "$T/err"
 '
 
 test_done

@@ -162,7 +162,7 @@ test_expect_success 'a control character in an error is escaped: one row stays o
 '
 
 test_expect_success 'igor logs status requests at DEBUG' '
-	log_has "DEBUG igor: status requested by uid $(id -u)"
+	log_has "DEBUG igor: status requested by igorctl (uid $(id -u), pid [0-9]*)"
 '
 
 test_expect_success 'with no plugin, status prints the header alone and exits 0' '

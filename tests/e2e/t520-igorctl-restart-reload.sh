@@ -5,6 +5,14 @@
 
 starts_of() { grep -c "plugin '$1' started (pid" "$LOG"; }
 
+# igorctl ARGS... in the background, from a function so that $! is
+# igorctl itself: its pid in CTLPID, its output in $T/out and $T/err.
+ctl_bg() {
+	"$IGORCTL" -s "$SOCK" "$@" >"$T/out" 2>"$T/err" &
+	CTLPID=$!
+	track_pid $CTLPID
+}
+
 test_expect_setup 'setup: igor with a running and a backing-off plugin, 20 s delay' '
 	mkdir -p "$T/w" &&
 	write_conf igor.conf <<-EOF &&
@@ -26,16 +34,17 @@ test_expect_setup 'setup: igor with a running and a backing-off plugin, 20 s del
 	wait_for "state_is beta backoff" 5
 '
 
-test_expect_success 'restart NAME gives the worker a new pid and exits 0 silently' '
+test_expect_success 'restart NAME gives the worker a new pid and says so, as reload does' '
 	old=$(worker_pid alpha) &&
-	ctl restart alpha >"$T/out" 2>"$T/err" &&
-	! [ -s "$T/out" ] && ! [ -s "$T/err" ] &&
+	ctl_bg restart alpha && wait $CTLPID &&
+	echo "restarted alpha" >"$T/want" && test_cmp "$T/want" "$T/out" &&
+	! [ -s "$T/err" ] &&
 	wait_for "[ \"\$(worker_pid alpha)\" != $old ]" 5 &&
 	wait_for "state_is alpha running" 5 &&
 	[ "$(json_get alpha pid)" = "$(worker_pid alpha)" ] &&
 	[ "$(json_get alpha restarts)" = 1 ] &&
 	! kill -0 $old 2>/dev/null &&
-	log_has "plugin '\''alpha'\'' restarted by uid $(id -u)"
+	log_has "INFO igor: plugin '\''alpha'\'' restarted by igorctl (uid $(id -u), pid $CTLPID)$"
 '
 
 test_expect_success 'restart of a backing-off worker starts it now, not after the delay' '
@@ -117,7 +126,7 @@ test_expect_success 'restart of a failed plugin tries it again' '
 '
 
 test_expect_success 'igor logs who asked for the reload' '
-	log_has "INFO igor: reload requested by uid $(id -u)"
+	log_has "INFO igor: reload requested by igorctl (uid $(id -u), pid [0-9]*)$"
 '
 
 igor_stop

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Who may do what: anyone who can connect gets status; restart and reload
-# only root or igor's own user (SO_PEERCRED); others cannot connect.
+# Who may do what: anyone who can connect gets status, log and metrics;
+# restart and reload only root or igor's own user (SO_PEERCRED); others
+# cannot connect.
 # Needs root, to run clients (and an igor) as other users.
 . "$(dirname "$0")/lib.sh"
 
@@ -51,11 +52,18 @@ test_expect_success 'nobody, in the socket group, gets status' '
 	python3 -c "import json,sys; assert json.load(open(sys.argv[1]))[0][\"name\"] == \"alpha\"" "$T/json"
 '
 
+test_expect_success 'nobody, in the socket group, gets log and metrics as it gets status' '
+	test_status 0 as $NOBODY $NOGROUP "" -- "$IGORCTL" -s "$CSOCK" log -n 5 alpha >"$T/out" &&
+	grep -q " INFO plugin alpha: tplug watching" "$T/out" &&
+	test_status 0 as $NOBODY $NOGROUP "" -- "$IGORCTL" -s "$CSOCK" metrics >"$T/out" &&
+	grep -qx "igor_worker_up{name=\"alpha\"} 1" "$T/out"
+'
+
 test_expect_success 'nobody is refused restart (exit 1, saying why); the worker keeps its pid' '
 	pid=$(worker_pid alpha) &&
 	test_status 1 as $NOBODY $NOGROUP "" -- "$IGORCTL" -s "$CSOCK" restart alpha 2>"$T/err" &&
 	grep -x "igorctl: restart refused: uid $NOBODY is neither root nor igor'\''s user" "$T/err" &&
-	log_has "restart refused to uid $NOBODY" &&
+	log_has "restart refused to igorctl (uid $NOBODY, pid [0-9]*)$" &&
 	[ "$(worker_pid alpha)" = "$pid" ] && kill -0 $pid
 '
 

@@ -92,6 +92,14 @@ test_expect_success 'the message is escaped as on stderr: one line, no raw bytes
 	got_line 158 "plugin say: bytes c1 [\\xc2\\x9b] raw [\\x9b] latin1 [\\xe9] utf8 [$(printf "\303\251")]"
 '
 
+test_expect_success 'igorctl log prints the lines in stderr'\''s format, though they went to syslog' '
+	ctl log -n 1000 say >"$T/ring" &&
+	grep -qx "[-0-9]*T[0-9:.]* CRITICAL plugin say: at level 50" "$T/ring" &&
+	grep -qx "[-0-9]*T[0-9:.]* DEBUG plugin say: at level 10" "$T/ring" &&
+	grep -qF " INFO plugin say: first line\\nsecond line" "$T/ring" &&
+	test $(wc -l <"$T/ring") -eq $(grep -c "igor\[$IGOR_PID\]: plugin say: " "$GOT")
+'
+
 test_expect_success 'a reload to stderr and back to syslog (facility user) switches cleanly' '
 	printf "log: stderr\nstop_timeout: 1\n" >"$T/conf/igor.conf" &&
 	ctl reload >/dev/null &&

@@ -70,11 +70,12 @@ static int feed_nth(const struct rec_buf *b, size_t n, struct ctl_reply *rp,
 static void test_request_round_trips(void)
 {
 	static const struct ctl_request cases[] = {
-		{ CTL_STATUS, "" },
-		{ CTL_RELOAD, "" },
-		{ CTL_RESTART, "web" },
-		{ CTL_RESTART, "a.b_c-9" },
-		{ CTL_RESTART,
+		{ .type = CTL_STATUS },
+		{ .type = CTL_RELOAD },
+		{ .type = CTL_METRICS },
+		{ .type = CTL_RESTART, .name = "web" },
+		{ .type = CTL_RESTART, .name = "a.b_c-9" },
+		{ .type = CTL_RESTART, .name =
 		  "x234567890123456789012345678901234567890123456789012345678901234" },
 	};
 	size_t i;
@@ -386,6 +387,201 @@ static void test_names(void)
 			  cases[i].want, "name '%s' valid", cases[i].name);
 }
 
+static void test_log_request_round_trips(void)
+{
+	static const struct {
+		int64_t lines;
+		bool follow;
+		const char *names;
+	} cases[] = {
+		{ 20, false, "" }, { 0, true, "" }, { INT32_MAX, true, "web" },
+		{ 5, false, "a.b_c-9 web x" },
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		struct ctl_request *rq = calloc(1, sizeof(*rq));
+		struct ctl_request *got = calloc(1, sizeof(*got));
+		struct rec_buf b = { 0 };
+		struct why why = { "" };
+		int err;
+
+		if (!rq || !got)
+			return;
+		rq->type = CTL_LOG;
+		rq->lines = cases[i].lines;
+		rq->follow = cases[i].follow;
+		strcpy(rq->names, cases[i].names);
+		CHECK_INT(ctl_encode_request(&b, rq), 0, "log request %zu encodes", i);
+		CHECK_INT(feed_request(b.data, b.len, got, &why, &err), 1,
+			  "log request %zu decodes (%s)", i, why.msg);
+		CHECK_INT(got->type, CTL_LOG, "... as CTL_LOG");
+		CHECK_INT(got->lines, cases[i].lines, "... lines");
+		CHECK_INT(got->follow, cases[i].follow, "... follow");
+		CHECK_STR(got->names, cases[i].names, "... names");
+		rec_buf_release(&b);
+		free(rq);
+		free(got);
+	}
+}
+
+/* A CTL_LOG frame whose NAMES are given raw: the encoder refuses bad
+ * names, a hostile client does not. */
+static int feed_log_names(const char *names, size_t len, int *err)
+{
+	struct ctl_request *rq = calloc(1, sizeof(*rq));
+	struct rec_buf b = { 0 };
+	struct why why = { "" };
+	struct rec r;
+	int n = -2;
+
+	if (!rq)
+		return -2;
+	rec_init(&r, CTL_LOG);
+	rec_set_num(&r, CTL_K_VERSION, CTL_VERSION);
+	rec_set_num(&r, CTL_K_LINES, 1);
+	rec_set_bytes(&r, CTL_K_NAMES, names, len);
+	if (rec_encode(&b, &r, &ctl_request_proto) == 0)
+		n = feed_request(b.data, b.len, rq, &why, err);
+	rec_buf_release(&b);
+	free(rq);
+	return n;
+}
+
+/* As feed_log_names, the frame made by hand, so that the encoder's own
+ * bound does not stop it: a4 (4 pairs) type 35, VERSION 1, LINES 1,
+ * NAMES as bytes with a 2-byte length. */
+static int feed_raw_names(const char *names, size_t len, int *err)
+{
+	static const uint8_t head[] = { 0xa4, 0x00, 0x18, 0x23, 0x10, 0x01,
+					0x18, 0x1f, 0x01, 0x18, 0x21, 0x59 };
+	size_t plen = sizeof(head) + 2 + len;
+	uint8_t *f = malloc(4 + plen);
+	struct ctl_request *rq = calloc(1, sizeof(*rq));
+	struct why why = { "" };
+	int n = -2;
+
+	if (f && rq) {
+		f[0] = 0, f[1] = 0, f[2] = (uint8_t)(plen >> 8), f[3] = (uint8_t)plen;
+		memcpy(f + 4, head, sizeof(head));
+		f[4 + sizeof(head)] = (uint8_t)(len >> 8);
+		f[5 + sizeof(head)] = (uint8_t)len;
+		memcpy(f + 6 + sizeof(head), names, len);
+		n = feed_request(f, 4 + plen, rq, &why, err);
+	}
+	free(f);
+	free(rq);
+	return n;
+}
+
+static void test_log_request_rejects(void)
+{
+	static const struct {
+		const char *names;
+		size_t len;
+	} bad[] = {
+		{ F("") }, { F(" web") }, { F("web ") }, { F("a  b") },
+		{ F("a/b") }, { F("-x") }, { F("a\0b") }, { F("a\tb") },
+	};
+	char *many = malloc(CTL_NAMES_MAX + 2);
+	size_t i;
+	int err;
+
+	for (i = 0; i < NELEM(bad); i++) {
+		CHECK_INT(feed_log_names(bad[i].names, bad[i].len, &err), -1,
+			  "log names '%s' are refused", bad[i].names);
+		CHECK_INT(err, EINVAL, "... with EINVAL");
+	}
+	if (!many)
+		return;
+	memset(many, 'a', CTL_NAMES_MAX + 1);
+	for (i = 64; i < CTL_NAMES_MAX + 1; i += 65)
+		many[i] = ' ';
+	CHECK_INT(feed_log_names(many, CTL_NAMES_MAX, &err), 1,
+		  "CTL_NAMES_MAX bytes of names are taken");
+	CHECK_INT(feed_raw_names(many, CTL_NAMES_MAX + 1, &err), -1,
+		  "one byte more is not");
+	CHECK_INT(err, EBADMSG, "... as malformed");
+	CHECK_INT(feed_raw_names(many, CTL_NAMES_MAX, &err), 1,
+		  "(the frame made by hand is right)");
+	free(many);
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\6\xa2\x00\x18\x23\x10\x01",
+			       10, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
+		  -1, "a log request without LINES is refused");
+	CHECK_INT(err, EBADMSG, "... as malformed");
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0c\xa4\x00\x18\x23\x10\x01\x18\x1f\x01\x18\x20\x02",
+			       16, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
+		  -1, "FOLLOW 2 is refused");
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x0a\xa3\x00\x18\x23\x10\x01\x18\x1f\x20",
+			       14, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
+		  -1, "LINES -1 is refused");
+	CHECK_INT(feed_request((const uint8_t *)"\0\0\0\x06\xa2\x00\x18\x24\x10\x01",
+			       10, &(struct ctl_request){ 0 }, &(struct why){ "" }, &err),
+		  1, "a metrics request is taken");
+}
+
+static void test_logline_round_trips(void)
+{
+	static const struct {
+		int64_t time_ms;
+		int level;
+		const char *name, *msg;
+		size_t len;
+	} cases[] = {
+		{ 1764083045123, 20, "containers", F("started web") },
+		{ 0, 50, "", F("igor's own") },
+		{ 1, 10, "x", F("a NUL \0 and \x1b[31m bytes\n") },
+		{ 2, 30, "web", F("") },
+	};
+	struct ctl_reply *rp = calloc(1, sizeof(*rp));
+	struct ctl_logline *l = calloc(1, sizeof(*l));
+	struct rec_buf b = { 0 };
+	struct why why = { "" };
+	size_t i;
+
+	if (!rp || !l)
+		goto out;
+	for (i = 0; i < NELEM(cases); i++) {
+		b.len = 0;
+		l->time_ms = cases[i].time_ms;
+		l->level = cases[i].level;
+		strcpy(l->name, cases[i].name);
+		memcpy(l->msg, cases[i].msg, cases[i].len);
+		l->len = cases[i].len;
+		CHECK_INT(ctl_encode_logline(&b, l), 0, "log line %zu encodes", i);
+		CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes (%s)", why.msg);
+		CHECK_INT(rp->type, CTL_LOGLINE, "... as CTL_LOGLINE");
+		CHECK_INT(rp->log.time_ms, cases[i].time_ms, "... time");
+		CHECK_INT(rp->log.level, cases[i].level, "... level");
+		CHECK_STR(rp->log.name, cases[i].name, "... name");
+		CHECK_INT(rp->log.len, cases[i].len, "... length");
+		CHECK(memcmp(rp->log.msg, cases[i].msg, cases[i].len) == 0,
+		      "... bytes, NULs included");
+	}
+	b.len = 0;
+	CHECK_INT(ctl_encode_missed(&b, 123456), 0, "CTL_MISSED encodes");
+	CHECK_INT(feed_reply(&b, rp, &why), 1, "... decodes");
+	CHECK_INT(rp->type, CTL_MISSED, "... as CTL_MISSED");
+	CHECK_INT(rp->count, 123456, "... with its count");
+	b.len = 0;
+	strcpy(l->name, "a/b");
+	CHECK_INT(ctl_encode_logline(&b, l), -1,
+		  "a log line of an invalid plugin name is not encoded");
+out:
+	rec_buf_release(&b);
+	free(l);
+	free(rp);
+}
+
+static void test_names_has(void)
+{
+	CHECK(ctl_names_has("web db", "db", 2), "'db' is in 'web db'");
+	CHECK(ctl_names_has("web db", "web", 3), "'web' is in 'web db'");
+	CHECK(!ctl_names_has("web db", "we", 2), "'we' is not");
+	CHECK(!ctl_names_has("web db", "web db", 6), "'web db' is not one name");
+	CHECK(!ctl_names_has("", "web", 3), "nothing is in ''");
+}
+
 int main(void)
 {
 	test_request_round_trips();
@@ -398,5 +594,9 @@ int main(void)
 	test_reply_rejects();
 	test_uptime();
 	test_names();
+	test_log_request_round_trips();
+	test_log_request_rejects();
+	test_logline_round_trips();
+	test_names_has();
 	return check_done();
 }

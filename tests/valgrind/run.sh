@@ -1,7 +1,8 @@
 #!/bin/bash
 # valgrind/run.sh: the supervisor under valgrind (memcheck) through start,
 # 100 crash/restart cycles of a plugin, 20 reloads (SIGHUP, alternating a
-# second plugin in and out) and stop.  Passes when igor exits 0 and
+# second plugin in and out), igorctl log and metrics with a log follower
+# cut off, and stop.  Passes when igor exits 0 and
 # valgrind reports no invalid access and no definite or indirect leak.
 # Prints TAP and the run.sh summary line.
 #   B=build bash tests/valgrind/run.sh      (or: make check-valgrind)
@@ -93,6 +94,30 @@ test_expect_success "$CYCLES crash/restart cycles: each crash restarts the worke
 
 test_expect_success "$RELOADS reloads (SIGHUP) add and remove a plugin each time" '
 	reloads
+'
+
+# follow OUT ARGS...: igorctl log -f in the background, from a function
+# so that $! is igorctl; its pid in FPID.
+follow() {
+	local out=$1
+	shift
+	"$IGORCTL" -s "$SOCK" log -f "$@" >"$out" 2>&1 &
+	FPID=$!
+	track_pid $FPID
+}
+
+test_expect_success 'igorctl log, metrics, and a log follower cut off while stopped' '
+	ctl log -n 1000 >"$T/log.out" && test -s "$T/log.out" &&
+	ctl metrics | grep -q "^igor_worker_up{name=\"crash\"} 1$" &&
+	follow "$T/f.out" -n 1 crash &&
+	wait_for "test -s \"\$T/f.out\"" 10 &&
+	kill -STOP $FPID &&
+	printf "flood: 30000\n" >>"$T/conf/crash.conf" &&
+	kill -HUP "$IGOR_PID" &&
+	wait_for "log_has \"plugin crash: flood 29999$\"" 60 &&
+	kill -CONT $FPID &&
+	wait_for "! is_running $FPID" 20 &&
+	tail -n 1 "$T/f.out" | grep -q "^igorctl: cut off by igor: [0-9]* lines missed"
 '
 
 test_expect_success 'igor stops on SIGTERM with exit 0 under valgrind' '
