@@ -1,5 +1,6 @@
 /*
- * ctlsrv: the supervisor's end of the control socket (igorctl); the
+ * ctlsrv: the supervisor's end of the control socket (igorctl), once
+ * ctlsock.h has made it; the
  * protocol is common/ctl.h's.  It registers its own sources with ev.h:
  * the listening socket, one per client, and a timerfd for the clients'
  * idle deadlines, armed only while a client is connected.  It listens to
