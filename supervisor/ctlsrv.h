@@ -1,10 +1,9 @@
 /*
  * ctlsrv: the supervisor's end of the control socket (igorctl), once
- * ctlsock.h has made it; the
- * protocol is common/ctl.h's.  It registers its own sources with ev.h:
- * the listening socket, one per client, and a timerfd for the clients'
- * idle deadlines, armed only while a client is connected.  It listens to
- * logring.h's ring for `igorctl log -f`.
+ * ctlsock.h has made it; the protocol is common/ctl.h's.  It registers
+ * its own sources with ev.h: the listening socket, one per client, and a
+ * timerfd for the clients' idle deadlines, armed only while a client is
+ * connected.  It listens to logring.h's ring for `igorctl log -f`.
  */
 #ifndef IGOR_SUP_CTLSRV_H
 #define IGOR_SUP_CTLSRV_H
