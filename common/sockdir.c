@@ -13,11 +13,6 @@
 
 #include "util.h"
 
-static const char *process_getenv(const char *name)
-{
-	return getenv(name);
-}
-
 bool sockdir_is_user_default(const char *path, paths_getenv_fn *env)
 {
 	char *def;
@@ -25,7 +20,7 @@ bool sockdir_is_user_default(const char *path, paths_getenv_fn *env)
 
 	if (geteuid() == 0)
 		return false;
-	def = paths_default_socket(env ? env : process_getenv);
+	def = paths_default_socket(env ? env : paths_getenv);
 	same = def && strcmp(def, path) == 0;
 	free(def);
 	return same;
