@@ -8,9 +8,9 @@
  * directory below it for itself, igor-PID-NONCE (unique per instance:
  * two igors in one cgroup never meet), holding no process; below that,
  * one leaf per worker process, NAME.N (N: a number this igor never gives
- * twice, so a new process never waits for the last one's leaf to empty).  A worker moves
- * itself into its leaf before it execs (spawn.h), so it has run no
- * plugin code outside it.  When the worker has ended, cgroup.kill ends
+ * twice, so a new process never waits for the last one's leaf to
+ * empty).  A worker moves itself into its leaf before it execs
+ * (spawn.h), so it has run no plugin code outside it.  When the worker has ended, cgroup.kill ends
  * the leaf whole and the leaf is removed once empty.
  *
  * igor stays in its own cgroup.  The kernel's no-internal-process rule
