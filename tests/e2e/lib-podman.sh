@@ -107,9 +107,13 @@ podman_setup() {
 }
 
 # Removes every pod and container of this test, then what podman left
-# mounted under $PM, so that $T can go.
+# mounted under $PM, so that $T can go, then the empty cgroups podman's
+# cgroupfs manager leaves behind on a hybrid machine (runc removes the v1
+# ones but not libpod_parent/ID in the systemd and unified hierarchies).
+# Only this test's own IDs, read from its own events log, are touched,
+# and rmdir removes only an empty cgroup.
 podman_cleanup() {
-	local p m
+	local p m id d
 	for p in $(podman pod ps -q 2>/dev/null); do
 		podman pod rm -f "$p" >/dev/null 2>&1
 	done
@@ -117,6 +121,13 @@ podman_cleanup() {
 	for m in $(awk -v pm="$PM" 'index($5, pm "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null
 	done
+	[ -r "$PM/events.log" ] || return 0
+	for id in $(grep -o '"ID":"[0-9a-f]\{64\}"' "$PM/events.log" | cut -d'"' -f4 | sort -u); do
+		for d in /sys/fs/cgroup/libpod_parent /sys/fs/cgroup/*/libpod_parent; do
+			[ -d "$d/$id" ] && rmdir "$d/$id" 2>/dev/null
+		done
+	done
+	return 0
 }
 
 # pod_yaml NAME [COMMAND [DIR]]: a Kubernetes Pod named $PP-NAME, labelled
